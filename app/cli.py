@@ -1,0 +1,125 @@
+"""`isosim`: run the simulator and inspect packs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.core.packs import PackError, discover
+from app.core.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        key: value
+        for key, value in {
+            "host": getattr(args, "host", None),
+            "port": getattr(args, "port", None),
+            "packs": getattr(args, "pack", None),
+            "pack_dirs": getattr(args, "pack_dir", None),
+            "database_url": getattr(args, "database_url", None),
+            "clock_frozen_at": getattr(args, "freeze_clock", None),
+        }.items()
+        if value is not None
+    }
+    return Settings(**overrides)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = _settings(args)
+    try:
+        app = create_app(settings)
+    except PackError as exc:
+        print(f"isosim: broken pack: {exc}", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
+    return 0
+
+
+def packs_list(args: argparse.Namespace) -> int:
+    from app.core.packs import read_manifest
+
+    for name, folder in discover(_settings(args).pack_search_path()).items():
+        try:
+            manifest = read_manifest(folder)
+            print(f"{name}\t{manifest.iso}\t{manifest.environment}\t{folder}")
+        except PackError as exc:
+            print(f"{name}\tBROKEN\t{exc}")
+    return 0
+
+
+def packs_validate(args: argparse.Namespace) -> int:
+    from app.core.state import load_pack
+    from app.main import STATE_MODELS
+
+    try:
+        pack = load_pack(Path(args.path).resolve(), STATE_MODELS)
+    except PackError as exc:
+        print(f"invalid: {exc}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{len(rows)} {table}" for table, rows in pack.rows.items())
+    print(f"valid: {pack.name} ({pack.manifest.iso} {pack.manifest.environment}): {counts or 'no data'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="isosim", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_parser = commands.add_parser(
+        "serve",
+        help="run the simulator",
+        description="Serve the emulated ISO web services. Every flag may also be set as ISOSIM_<NAME>.",
+    )
+    serve_parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve_parser.add_argument(
+        "--pack",
+        action="append",
+        help="pack to serve (repeatable; the first is the default; default isone-sandbox)",
+    )
+    serve_parser.add_argument("--pack-dir", action="append", help="extra folder holding packs (repeatable)")
+    serve_parser.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL (default sqlite:///isosim.sqlite3; 'memory' for in-memory; postgresql+psycopg://...)",
+    )
+    serve_parser.add_argument(
+        "--freeze-clock", metavar="INSTANT", help="freeze the simulated clock, e.g. 2015-07-11T12:01:22Z"
+    )
+    serve_parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
+    serve_parser.add_argument("--ssl-keyfile", help="private key of --ssl-certfile (PEM)")
+    serve_parser.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    serve_parser.set_defaults(handler=serve)
+
+    packs_parser = commands.add_parser("packs", help="list or check fixture packs")
+    pack_commands = packs_parser.add_subparsers(dest="packs_command", required=True)
+    list_parser = pack_commands.add_parser("list", help="list the packs found on the pack search path")
+    list_parser.add_argument("--pack-dir", action="append", help="extra folder holding packs (repeatable)")
+    list_parser.set_defaults(handler=packs_list)
+    validate_parser = pack_commands.add_parser(
+        "validate", help="check a pack folder; errors name the file, line and field"
+    )
+    validate_parser.add_argument("path", help="the pack folder (holding pack.toml)")
+    validate_parser.set_defaults(handler=packs_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Process-wide settings: flags of `isosim serve` and ISOSIM_* environment variables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Packs shipped with the project; user packs are found through `pack_dirs`.
+BUILTIN_PACK_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ISOSIM_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Names of the packs this server emulates; the first one answers requests that name no pack.
+    packs: Annotated[list[str], NoDecode] = ["isone-sandbox"]
+    # Extra folders searched for packs (each holds <pack>/pack.toml), before the shipped ones.
+    pack_dirs: Annotated[list[Path], NoDecode] = []
+    # SQLAlchemy URL. "sqlite://" (or "memory") keeps state in memory for tests.
+    database_url: str = "sqlite:///isosim.sqlite3"
+    # Freeze the simulated clock at this instant (ISO 8601, e.g. 2015-07-11T12:01:22Z).
+    clock_frozen_at: datetime | None = None
+    # Header a TLS-terminating proxy sets to the client certificate's subject DN.
+    identity_header: str = "X-SSL-Client-S-DN"
+    # Whether a pack's `default_user` answers for requests that carry no identity.
+    default_user: bool = True
+    # Request bodies larger than this are refused with 413 before they are parsed.
+    max_body_bytes: int = 5 * 1024 * 1024
+
+    @field_validator("packs", "pack_dirs", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        return "sqlite://" if self.database_url in ("memory", ":memory:") else self.database_url
+
+    def pack_search_path(self) -> list[Path]:
+        return [*self.pack_dirs, BUILTIN_PACK_DIR]

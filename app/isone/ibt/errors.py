@@ -1,0 +1,30 @@
+"""The IBT service's own errors (spec 2.1): an HTTP status and a text/plain body that names what was
+wrong, written as "<reason phrase>: <detail>"."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+
+class IbtError(Exception):
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+    @property
+    def body(self) -> str:
+        return f"{HTTPStatus(self.status).phrase}: {self.detail}"
+
+
+def bad_request(detail: str) -> IbtError:
+    return IbtError(400, detail)
+
+
+def not_found(detail: str) -> IbtError:
+    return IbtError(404, detail)
+
+
+def forbidden(detail: str) -> IbtError:
+    return IbtError(403, detail)

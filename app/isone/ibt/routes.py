@@ -1,0 +1,180 @@
+"""IBT over HTTP: the resource tree of spec sections 2.2 and 3, under
+/sms_oper_contract/api/customers. Authentication runs before routing, as in the real service's
+container, so an anonymous caller learns nothing about which URLs exist."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from app.core import database, http, identity
+from app.core.pipeline import pack_of
+from app.core.runtime import Runtime
+from app.isone.ibt import codec, rules
+from app.isone.ibt.errors import IbtError, forbidden, not_found
+
+MOUNT = "/sms_oper_contract"
+MEDIA_TYPE = "application/vnd.iso-ne.contract.customers.v1+xml"
+GENERIC_MEDIA_TYPE = "application/xml"
+ROLE = "IBT"
+_IDENTITY_KEY = "isosim.identity"
+_CHALLENGE = {"WWW-Authenticate": 'Basic realm="IBT"'}
+
+
+def _error(error: IbtError) -> Response:
+    return PlainTextResponse(error.body, status_code=error.status, headers=error.headers)
+
+
+class IbtService:
+    """ASGI app mounted at MOUNT: identity and role first, then the routes."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.routes = Starlette(
+            routes=[
+                Route("/api/customers/{customer_id}/subaccounts", self.get_subaccounts, methods=["GET"]),
+                Route(
+                    "/api/customers/{customer_id}/contractSubaccountMappings",
+                    self.mappings,
+                    methods=["GET", "POST"],
+                ),
+                Route(
+                    "/api/customers/{customer_id}/contractSubaccountMappings/{contract_id}",
+                    self.get_mapping,
+                    methods=["GET"],
+                ),
+            ],
+            exception_handlers={HTTPException: self._http_error, IbtError: self._ibt_error},
+        )
+        # A trailing slash names no resource; no redirect to a guessed URL.
+        self.routes.router.redirect_slashes = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        response = self._authenticate(scope)
+        if response is not None:
+            await response(scope, receive, send)
+            return
+        await self.routes(scope, receive, send)
+
+    def _authenticate(self, scope: Scope) -> Response | None:
+        headers = dict((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+        try:
+            found = identity.resolve(
+                pack_of(scope),
+                headers.get("authorization"),
+                headers.get(self.runtime.settings.identity_header.lower()),
+                self.runtime.settings.default_user,
+            )
+        except identity.BadCredentials as exc:
+            return _error(IbtError(401, str(exc), _CHALLENGE))
+        if found is None:
+            return _error(
+                IbtError(401, "a client certificate or credentials of an IBT user are required", _CHALLENGE)
+            )
+        if ROLE not in found.user.roles:
+            return _error(forbidden(f"user {found.user.name} does not have the {ROLE} role"))
+        scope[_IDENTITY_KEY] = found
+        return None
+
+    # --- errors ---------------------------------------------------------------------------------
+
+    async def _http_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            return _error(not_found(f"no IBT resource at {request.url.path}"))
+        if exc.status_code == 405:
+            detail = f"{request.method} is not supported by {request.url.path}"
+            return _error(IbtError(405, detail, dict(exc.headers or {})))
+        return _error(IbtError(exc.status_code, exc.detail, dict(exc.headers or {})))
+
+    async def _ibt_error(self, _request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, IbtError)
+        return _error(exc)
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _customer(self, request: Request) -> int:
+        """The URL's customer, which must be the caller's own."""
+        text = request.path_params["customer_id"]
+        if not text.isdigit():
+            raise not_found(f"no IBT resource at {request.url.path} (customerId must be numeric)")
+        customer_id = int(text)
+        user = request.scope[_IDENTITY_KEY].user
+        if user.customer_id != customer_id:
+            raise forbidden(f"user {user.name} may not access the data of customer {customer_id}")
+        return customer_id
+
+    def _media_type(self, request: Request) -> str:
+        chosen = http.negotiate(request.headers.get("accept"), (MEDIA_TYPE, GENERIC_MEDIA_TYPE))
+        if chosen is None:
+            raise IbtError(406, f"this resource produces {MEDIA_TYPE} or {GENERIC_MEDIA_TYPE}")
+        return chosen
+
+    def _xml(self, body: bytes, media_type: str) -> Response:
+        return Response(body, media_type=f"{media_type};charset=UTF-8")
+
+    def _realm(self, request: Request) -> str:
+        return self.runtime.realm(pack_of(request.scope))
+
+    # --- resources ------------------------------------------------------------------------------
+
+    def get_subaccounts(self, request: Request) -> Response:
+        customer_id = self._customer(request)
+        media_type = self._media_type(request)
+        with database.read(self.runtime.engine) as conn:
+            found = rules.subaccounts(conn, self._realm(request), customer_id)
+        return self._xml(codec.subaccounts_document(found), media_type)
+
+    async def mappings(self, request: Request) -> Response:
+        if request.method == "POST":
+            return await self._post_mappings(request)
+        return await run_in_threadpool(self._get_mappings, request)
+
+    def _get_mappings(self, request: Request) -> Response:
+        customer_id = self._customer(request)
+        media_type = self._media_type(request)
+        first = {key: request.query_params.getlist(key)[0] for key in request.query_params}
+        query = rules.parse_query(first)
+        with database.read(self.runtime.engine) as conn:
+            total, found = rules.current_mappings(conn, self._realm(request), customer_id, query)
+        return self._xml(codec.mappings_document(found, total), media_type)
+
+    async def _post_mappings(self, request: Request) -> Response:
+        customer_id = self._customer(request)
+        if http.media_type(request.headers.get("content-type")) != MEDIA_TYPE:
+            raise IbtError(
+                415,
+                f"{request.headers.get('content-type') or 'no Content-Type'}; "
+                f"send {MEDIA_TYPE};charset=UTF-8",
+            )
+        media_type = self._media_type(request)
+        try:
+            body = await http.read_body(request, self.runtime.settings.max_body_bytes)
+        except http.BodyTooLarge as exc:
+            raise IbtError(413, str(exc)) from None
+        return await run_in_threadpool(self._store_mappings, request, customer_id, body, media_type)
+
+    def _store_mappings(self, request: Request, customer_id: int, body: bytes, media_type: str) -> Response:
+        requested = codec.read_mappings(body)
+        with database.write(self.runtime.engine) as conn:
+            stored = rules.apply_mappings(
+                conn, self._realm(request), customer_id, requested, self.runtime.clock.now()
+            )
+        return self._xml(codec.mappings_document(stored, None), media_type)
+
+    def get_mapping(self, request: Request) -> Response:
+        customer_id = self._customer(request)
+        text = request.path_params["contract_id"]
+        if not text.isdigit():
+            raise not_found(f"no IBT resource at {request.url.path} (contractId must be numeric)")
+        media_type = self._media_type(request)
+        with database.read(self.runtime.engine) as conn:
+            found = rules.mapping_history(conn, self._realm(request), customer_id, int(text))
+        return self._xml(codec.mapping_document(found), media_type)
