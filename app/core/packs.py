@@ -61,8 +61,9 @@ class Manifest(PackModel):
 class Pack:
     path: Path
     manifest: Manifest
-    # Filled by service loaders (app.core.state): table rows keyed by table name.
+    # Filled by app.core.state.load_pack: table rows keyed by table name, and a hash of the files.
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    fingerprint: str = ""
 
     @property
     def name(self) -> str:

@@ -91,7 +91,9 @@ class IbtService:
             return _error(not_found(f"no IBT resource at {request.url.path}"))
         if exc.status_code == 405:
             detail = f"{request.method} is not supported by {request.url.path}"
-            return _error(IbtError(405, detail, dict(exc.headers or {})))
+            # Starlette lists the methods from a set; a stable order keeps the header reproducible.
+            allowed = sorted(m.strip() for m in (exc.headers or {}).get("Allow", "").split(","))
+            return _error(IbtError(405, detail, {"Allow": ", ".join(allowed)}))
         return _error(IbtError(exc.status_code, exc.detail, dict(exc.headers or {})))
 
     async def _ibt_error(self, _request: Request, exc: Exception) -> Response:

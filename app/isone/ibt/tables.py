@@ -85,11 +85,10 @@ mapping_version = Table(
     Column("subaccount_id", String(100), nullable=False),
     Column("current", Boolean, nullable=False),
     ForeignKeyConstraint(["realm", "contract_id"], ["ibt_contract.realm", "ibt_contract.contract_id"]),
+    # A mapping's history in order (GET .../contractSubaccountMappings/{contractId}).
     Index("ibt_mapping_history", "realm", "customer_id", "contract_id", "begin", "id"),
-    Index("ibt_mapping_current", "realm", "customer_id", "current", "contract_id", "begin"),
-    Index("ibt_mapping_subaccount", "realm", "customer_id", "subaccount_id"),
-    Index("ibt_mapping_window", "realm", "customer_id", "begin", "end"),
-    # At most one current version per mapping period, whatever the concurrency.
+    # At most one current version per mapping period, whatever the concurrency; also the index the
+    # collection GET walks, in its (contract_id, begin) order.
     Index(
         "ibt_mapping_one_current",
         "realm",

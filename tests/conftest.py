@@ -1,0 +1,179 @@
+"""Shared test fixtures: the simulator on SQLite and on PostgreSQL, driven through HTTP.
+
+PostgreSQL: the session starts a throwaway server from the Debian `postgresql` package's binaries
+(`/usr/lib/postgresql/*/bin`), or uses ISOSIM_TEST_POSTGRES_URL when set. Without either, the
+PostgreSQL variants skip with a message saying how to enable them.
+"""
+
+from __future__ import annotations
+
+import base64
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from app.core import xml
+from app.core.settings import Settings
+from app.main import create_app
+
+IBT = "/sms_oper_contract/api/customers"
+IBT_MEDIA_TYPE = "application/vnd.iso-ne.contract.customers.v1+xml"
+IBT_CONTENT_TYPE = f"{IBT_MEDIA_TYPE};charset=UTF-8"
+IBT_SCHEMA = "vnd.iso-ne.contract.customers.v1.xsd"
+# The instant of the specification's sample POST response (3.2.9).
+SAMPLE_POST_INSTANT = "2015-07-11T12:01:22Z"
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+def sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+def _validate_xml_response(response: httpx.Response) -> None:
+    """Every XML document the IBT service sends must be valid against the project's XSD."""
+    content_type = response.headers.get("content-type", "")
+    if response.request.url.path.startswith("/sms_oper_contract") and "xml" in content_type:
+        response.read()
+        if response.request.method == "HEAD":
+            return
+        root = etree.fromstring(response.content)
+        errors = list(xml.schema(IBT_SCHEMA).iter_errors(root))
+        assert not errors, f"response not valid against {IBT_SCHEMA}: {errors[0]}"
+
+
+def make_client(app: FastAPI) -> TestClient:
+    client = TestClient(app)
+    client.event_hooks["response"].append(_validate_xml_response)
+    return client
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # The server refuses to run as root; Debian's package creates a `postgres` account for it.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    if os.environ.get("ISOSIM_TEST_POSTGRES_URL"):
+        yield os.environ["ISOSIM_TEST_POSTGRES_URL"]
+        return
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found or (os.geteuid() == 0 and not _has_user("postgres")):
+        pytest.skip(
+            "PostgreSQL tests need a server: `apt-get install postgresql` (the suite starts its own) "
+            "or set ISOSIM_TEST_POSTGRES_URL=postgresql+psycopg://user:pass@host/db"
+        )
+    bindir = Path(found[-1]).parent
+    root = Path(tempfile.mkdtemp(prefix="isosim-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    port = _free_port()
+    subprocess.run(
+        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run(
+        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        subprocess.run(
+            _as_postgres([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "isosim"]),
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/isosim"
+    finally:
+        subprocess.run(
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+# --- the simulator --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'isosim.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url: str) -> FastAPI:
+    return create_app(Settings(database_url=database_url, clock_frozen_at=SAMPLE_POST_INSTANT))
+
+
+@pytest.fixture
+def app(shared_app: FastAPI) -> FastAPI:
+    """The session's simulator, reset to its packs and with the clock at the sample instant."""
+    client = TestClient(shared_app)
+    assert client.post("/_isosim/reset").status_code == 200
+    assert client.put("/_isosim/clock", json={"frozen_at": SAMPLE_POST_INSTANT}).status_code == 200
+    return shared_app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    """Acts as the pack's default user, xyz-ibt (customer 1, IBT role)."""
+    return make_client(app)
+
+
+@pytest.fixture
+def fresh_app(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Build a simulator of its own with particular settings (on a private SQLite file)."""
+
+    def build(**overrides: object) -> FastAPI:
+        settings = {"database_url": f"sqlite:///{tmp_path / 'own.sqlite3'}", **overrides}
+        return create_app(Settings(**settings))  # type: ignore[arg-type]
+
+    return build
+
+
+def wait_until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")

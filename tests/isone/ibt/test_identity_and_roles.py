@@ -1,0 +1,101 @@
+"""Spec 1.2/1.3: certificate holders whose security administrator gave them the IBT role. No
+identity is 401, a user without the IBT role 403, another customer's data 403."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.conftest import IBT, IBT_CONTENT_TYPE, basic, make_client, sample
+
+XYZ = basic("xyz-ibt", "xyz-ibt-sandbox")
+PATHS = ("/1/subaccounts", "/1/contractSubaccountMappings", "/1/contractSubaccountMappings/999999")
+
+
+def test_basic_credentials_identify_the_user(client: TestClient) -> None:
+    response = client.get(f"{IBT}/2/subaccounts", headers=basic("qrs-ibt", "qrs-ibt-sandbox"))
+    assert response.status_code == 200
+    assert "<subaccount_id>QRS1</subaccount_id>" in response.text
+
+
+def test_client_certificate_subject_from_the_proxy_identifies_the_user(client: TestClient) -> None:
+    # Spacing and attribute case of the DN do not matter.
+    headers = {"X-SSL-Client-S-DN": "cn=tuv-ibt,o=TUV LLC,c=US"}
+    assert client.get(f"{IBT}/3/subaccounts", headers=headers).status_code == 200
+    assert client.get(f"{IBT}/1/subaccounts", headers=headers).status_code == 403
+
+
+def test_identity_header_name_is_configurable(fresh_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_client(fresh_app(identity_header="X-Client-Subject", default_user=False))
+    headers = {"X-Client-Subject": "CN=tuv-ibt, O=TUV LLC, C=US"}
+    assert client.get(f"{IBT}/3/subaccounts", headers=headers).status_code == 200
+    assert client.get(f"{IBT}/3/subaccounts", headers={"X-SSL-Client-S-DN": headers["X-Client-Subject"]}).status_code == 401
+
+
+def test_no_identity_is_401_when_the_default_user_is_off(fresh_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_client(fresh_app(default_user=False))
+    for path in PATHS:
+        response = client.get(IBT + path)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Basic")
+        assert response.headers["content-type"].startswith("text/plain")
+    response = client.post(
+        f"{IBT}/1/contractSubaccountMappings",
+        content=sample("3.2.8-mappings-post-request.xml"),
+        headers={"Content-Type": IBT_CONTENT_TYPE},
+    )
+    assert response.status_code == 401
+    assert client.get(f"{IBT}/1/subaccounts", headers=XYZ).status_code == 200
+
+
+def test_identity_is_checked_before_the_url_so_anonymous_callers_learn_nothing(fresh_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_client(fresh_app(default_user=False))
+    assert client.get(f"{IBT}/1/nothing-here").status_code == 401
+    assert client.delete(f"{IBT}/1/subaccounts").status_code == 401
+
+
+def test_wrong_password_unknown_user_or_unknown_certificate_is_401(client: TestClient) -> None:
+    for headers in (
+        basic("xyz-ibt", "wrong"),
+        basic("nobody", "x"),
+        {"Authorization": "Basic !!!not-base64"},
+        {"Authorization": "Bearer abc"},
+        {"X-SSL-Client-S-DN": "CN=stranger, O=Elsewhere"},
+    ):
+        response = client.get(f"{IBT}/1/subaccounts", headers=headers)
+        assert response.status_code == 401, headers
+        assert response.text.startswith("Unauthorized: ")
+
+
+def test_user_without_the_ibt_role_is_403(client: TestClient) -> None:
+    viewer = basic("xyz-viewer", "xyz-viewer-sandbox")
+    for path in PATHS:
+        response = client.get(IBT + path, headers=viewer)
+        assert response.status_code == 403
+        assert "IBT role" in response.text
+    response = client.post(
+        f"{IBT}/1/contractSubaccountMappings",
+        content=sample("3.2.8-mappings-post-request.xml"),
+        headers={"Content-Type": IBT_CONTENT_TYPE, **viewer},
+    )
+    assert response.status_code == 403
+    assert "2015-07-11T12:01:22Z" not in client.get(f"{IBT}/1/contractSubaccountMappings/999999").text
+
+
+def test_another_customers_data_is_403(client: TestClient) -> None:
+    for path in ("/2/subaccounts", "/2/contractSubaccountMappings", "/2/contractSubaccountMappings/999998"):
+        response = client.get(IBT + path, headers=XYZ)
+        assert response.status_code == 403
+        assert response.text == f"Forbidden: user xyz-ibt may not access the data of customer 2"
+    response = client.post(
+        f"{IBT}/2/contractSubaccountMappings",
+        content=sample("3.2.8-mappings-post-request.xml"),
+        headers={"Content-Type": IBT_CONTENT_TYPE},
+    )
+    assert response.status_code == 403
+
+
+def test_default_user_answers_requests_without_credentials(app: FastAPI) -> None:
+    client = make_client(app)
+    assert client.get(f"{IBT}/1/subaccounts").status_code == 200
+    assert client.get(f"{IBT}/2/subaccounts").status_code == 403
