@@ -8,6 +8,7 @@ reads its own section (e.g. `[isone.ibt]`) and data files through a loader regis
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -85,8 +86,9 @@ def read_manifest(folder: Path) -> Manifest:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PackError(str(path), "no pack manifest here") from None
-    except tomllib.TOMLDecodeError as exc:  # its message carries "(at line L, column C)"
-        raise PackError(str(path), str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:  # its message ends "(at line L, column C)"
+        line = re.search(r"at line (\d+)", str(exc))
+        raise PackError(f"{path}:{line.group(1)}" if line else str(path), str(exc)) from None
     manifest = validate_model(Manifest, raw, str(path))
     names = {u.name for u in manifest.users}
     if manifest.default_user and manifest.default_user not in names:

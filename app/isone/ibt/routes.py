@@ -167,7 +167,7 @@ class IbtService:
         requested = codec.read_mappings(body)
         with database.write(self.runtime.engine) as conn:
             stored = rules.apply_mappings(
-                conn, self._realm(request), customer_id, requested, self.runtime.clock.now()
+                conn, self._realm(request), customer_id, requested, self.runtime.clock.now
             )
         return self._xml(codec.mappings_document(stored, None), media_type)
 

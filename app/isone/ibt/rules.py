@@ -8,7 +8,7 @@ route opened, so a rule that fails leaves nothing behind.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -295,9 +295,16 @@ def mapping_history(conn: Connection, realm: str, customer_id: int, contract_id:
 
 
 def apply_mappings(
-    conn: Connection, realm: str, customer_id: int, requested: list[codec.Mapping], now: datetime
+    conn: Connection,
+    realm: str,
+    customer_id: int,
+    requested: list[codec.Mapping],
+    now: Callable[[], datetime],
 ) -> list[codec.Mapping]:
     """Validate every requested mapping, then make each requested subaccount current.
+
+    `now` is read only once the contracts are locked, so that versions made one after the other
+    carry stamps in the same order, whichever request reached the server first.
 
     Returns the mappings with the current version of each requested mapping period (3.2.9).
     Raises IbtError on the first broken rule; the caller's transaction then stores nothing.
@@ -322,7 +329,8 @@ def apply_mappings(
             raise bad_request(f"customer {customer_id} is not a party to contract {mapping.contract_id}")
         planned.append((mapping, _check_versions(mapping, found, subaccount_begins)))
 
-    stamp = now.replace(microsecond=now.microsecond // 1000 * 1000, tzinfo=None)
+    instant = now()
+    stamp = instant.replace(microsecond=instant.microsecond // 1000 * 1000, tzinfo=None)
     changed = _make_current(conn, realm, customer_id, planned, stamp)
     return [
         codec.Mapping(

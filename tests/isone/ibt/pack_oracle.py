@@ -50,9 +50,17 @@ def current_versions() -> tuple[Current, ...]:
         c = contracts[contract_id]
         result.append(
             Current(
-                customer_id, contract_id, _t(row["begin"]), _t(row["end"]), _t(row["version"]),
-                row["subaccount_id"], c["reference_id"], c["category"], int(c["location_id"]),
-                int(c["buyer_id"]), int(c["seller_id"]),
+                customer_id,
+                contract_id,
+                _t(row["begin"]),
+                _t(row["end"]),
+                _t(row["version"]),
+                row["subaccount_id"],
+                c["reference_id"],
+                c["category"],
+                int(c["location_id"]),
+                int(c["buyer_id"]),
+                int(c["seller_id"]),
             )
         )
     return tuple(sorted(result, key=lambda v: (v.customer_id, v.contract_id, v.begin)))
@@ -62,7 +70,9 @@ def current_versions() -> tuple[Current, ...]:
 def subaccount_names() -> dict[tuple[int, str], list[tuple[datetime, str]]]:
     names: dict[tuple[int, str], list[tuple[datetime, str]]] = {}
     for row in _rows("subaccounts.csv"):
-        names.setdefault((int(row["customer_id"]), row["subaccount_id"]), []).append((_t(row["begin"]), row["name"]))
+        names.setdefault((int(row["customer_id"]), row["subaccount_id"]), []).append(
+            (_t(row["begin"]), row["name"])
+        )
     return {key: sorted(value) for key, value in names.items()}
 
 

@@ -33,15 +33,26 @@ def fetch(client: TestClient, query: str, customer: int = CUSTOMER) -> tuple[int
     for mapping in root.iterfind("c:contract_subaccount_mapping", NS):
         contract_id = int(mapping.findtext("c:contract_id", namespaces=NS))
         for version in mapping.iterfind("c:contract_subaccount_mapping_version", NS):
-            found.append((contract_id, datetime.strptime(version.findtext("c:begin", namespaces=NS), "%Y-%m-%dT%H:%M:%SZ")))
+            found.append(
+                (
+                    contract_id,
+                    datetime.strptime(version.findtext("c:begin", namespaces=NS), "%Y-%m-%dT%H:%M:%SZ"),
+                )
+            )
     return total, found
 
 
 def expected(predicate: Callable[[Current], bool], customer: int = CUSTOMER) -> list[tuple[int, datetime]]:
-    return [(v.contract_id, v.begin) for v in oracle.current_versions() if v.customer_id == customer and predicate(v)]
+    return [
+        (v.contract_id, v.begin)
+        for v in oracle.current_versions()
+        if v.customer_id == customer and predicate(v)
+    ]
 
 
-def check(client: TestClient, query: str, predicate: Callable[[Current], bool], customer: int = CUSTOMER) -> int:
+def check(
+    client: TestClient, query: str, predicate: Callable[[Current], bool], customer: int = CUSTOMER
+) -> int:
     want = expected(predicate, customer)
     total, got = fetch(client, f"{query}&limit=1000" if query else "limit=1000", customer)
     assert total == len(want)
@@ -140,11 +151,17 @@ def test_contract_id_exact(client: TestClient) -> None:
 
 @pytest.mark.parametrize("pattern", ["1000*", "%9", "10*5*", "*", "%", "99999*"])
 def test_contract_id_wildcards(client: TestClient, pattern: str) -> None:
-    check(client, f"contract_id={pattern.replace('%', '%25')}", lambda v: oracle.wildcard(pattern, str(v.contract_id)))
+    check(
+        client,
+        f"contract_id={pattern.replace('%', '%25')}",
+        lambda v: oracle.wildcard(pattern, str(v.contract_id)),
+    )
 
 
 def test_reference_id_exact_wildcard_and_blank(client: TestClient) -> None:
-    reference = next(v.reference_id for v in oracle.current_versions() if v.customer_id == CUSTOMER and v.reference_id)
+    reference = next(
+        v.reference_id for v in oracle.current_versions() if v.customer_id == CUSTOMER and v.reference_id
+    )
     assert check(client, f"reference_id={reference}", lambda v: v.reference_id == reference) >= 1
     assert check(client, "reference_id=GRA-*", lambda v: v.reference_id.startswith("GRA-")) >= 1
     assert check(client, "reference_id=%25-GRA-%25", lambda v: "-GRA-" in v.reference_id) >= 1
@@ -165,7 +182,9 @@ def test_subaccount_id_exact_and_wildcard(client: TestClient) -> None:
 
 def test_subaccount_name_is_the_name_in_force_when_the_period_began(client: TestClient) -> None:
     def named(pattern: str) -> Callable[[Current], bool]:
-        return lambda v: oracle.wildcard(pattern, oracle.name_at(v.customer_id, v.subaccount_id, v.begin) or "")
+        return lambda v: oracle.wildcard(
+            pattern, oracle.name_at(v.customer_id, v.subaccount_id, v.begin) or ""
+        )
 
     # Customer 5's subaccount PIO2 was renamed "... (renamed)" in 2016: periods before keep the old name.
     assert check(client, "subaccount_name=Default", named("Default"), 5) >= 1
@@ -175,7 +194,9 @@ def test_subaccount_name_is_the_name_in_force_when_the_period_began(client: Test
     assert check(client, "subaccount_name=PIO2*", named("PIO2*"), 5) > renamed
 
 
-@pytest.mark.parametrize("category", ["ENERGY DAY AHEAD", "ENERGY REAL TIME", "LOAD REAL TIME", "FCM LOAD OBLIGATION"])
+@pytest.mark.parametrize(
+    "category", ["ENERGY DAY AHEAD", "ENERGY REAL TIME", "LOAD REAL TIME", "FCM LOAD OBLIGATION"]
+)
 def test_category(client: TestClient, category: str) -> None:
     assert check(client, f"category={category.replace(' ', '+')}", lambda v: v.category == category) >= 1
 
@@ -195,10 +216,12 @@ def test_filters_combine(client: TestClient) -> None:
     check(
         client,
         "category=ENERGY+DAY+AHEAD&subaccount_id=Default&start_date=01%2F01%2F2015&end_date=12%2F31%2F2016",
-        lambda v: v.category == "ENERGY DAY AHEAD"
-        and v.subaccount_id == "Default"
-        and v.begin < datetime(2017, 1, 1, 5)
-        and v.end > datetime(2015, 1, 1, 5),
+        lambda v: (
+            v.category == "ENERGY DAY AHEAD"
+            and v.subaccount_id == "Default"
+            and v.begin < datetime(2017, 1, 1, 5)
+            and v.end > datetime(2015, 1, 1, 5)
+        ),
     )
 
 
@@ -211,23 +234,37 @@ def overlaps(low: datetime, high: datetime) -> Callable[[Current], bool]:
 
 def test_start_date_alone_is_that_eastern_day(client: TestClient) -> None:
     # 03/15/2016 in EDT: 04:00Z to 04:00Z next day.
-    assert check(client, "start_date=03%2F15%2F2016", overlaps(datetime(2016, 3, 15, 4), datetime(2016, 3, 16, 4))) >= 1
+    assert (
+        check(
+            client, "start_date=03%2F15%2F2016", overlaps(datetime(2016, 3, 15, 4), datetime(2016, 3, 16, 4))
+        )
+        >= 1
+    )
 
 
 def test_end_date_alone_is_that_eastern_day(client: TestClient) -> None:
     # 01/10/2016 in EST: 05:00Z to 05:00Z next day.
-    assert check(client, "end_date=01%2F10%2F2016", overlaps(datetime(2016, 1, 10, 5), datetime(2016, 1, 11, 5))) >= 1
+    assert (
+        check(client, "end_date=01%2F10%2F2016", overlaps(datetime(2016, 1, 10, 5), datetime(2016, 1, 11, 5)))
+        >= 1
+    )
 
 
 def test_start_and_end_date_cover_the_days_between(client: TestClient) -> None:
-    check(client, "start_date=06%2F01%2F2015&end_date=02%2F29%2F2016", overlaps(datetime(2015, 6, 1, 4), datetime(2016, 3, 1, 5)))
+    check(
+        client,
+        "start_date=06%2F01%2F2015&end_date=02%2F29%2F2016",
+        overlaps(datetime(2015, 6, 1, 4), datetime(2016, 3, 1, 5)),
+    )
 
 
 def test_a_period_ending_at_eastern_midnight_does_not_overlap_the_next_day(client: TestClient) -> None:
     # Customer 1's August 2015 periods end 2015-09-01T04:00Z, the start of 09/01/2015 Eastern.
     response = client.get(f"{IBT}/1/contractSubaccountMappings?start_date=08%2F31%2F2015")
     assert "<total_record_count>2</total_record_count>" in response.text
-    response = client.get(f"{IBT}/1/contractSubaccountMappings?start_date=09%2F01%2F2015&end_date=09%2F01%2F2015")
+    response = client.get(
+        f"{IBT}/1/contractSubaccountMappings?start_date=09%2F01%2F2015&end_date=09%2F01%2F2015"
+    )
     assert "<total_record_count>2</total_record_count>" in response.text
     assert "<begin>2015-09-01T04:00:00Z</begin>" in response.text
     assert "<begin>2015-08-01T04:00:00Z</begin>" not in response.text
@@ -257,5 +294,7 @@ def test_single_digit_month_and_day_are_accepted(client: TestClient) -> None:
     assert a == b
 
 
-def test_first_value_of_a_repeated_parameter_counts_and_unknown_parameters_are_ignored(client: TestClient) -> None:
+def test_first_value_of_a_repeated_parameter_counts_and_unknown_parameters_are_ignored(
+    client: TestClient,
+) -> None:
     assert fetch(client, "limit=5&limit=50&foo=bar")[1] == expected(lambda v: True)[:5]

@@ -29,7 +29,12 @@ def test_identity_header_name_is_configurable(fresh_app) -> None:  # type: ignor
     client = make_client(fresh_app(identity_header="X-Client-Subject", default_user=False))
     headers = {"X-Client-Subject": "CN=tuv-ibt, O=TUV LLC, C=US"}
     assert client.get(f"{IBT}/3/subaccounts", headers=headers).status_code == 200
-    assert client.get(f"{IBT}/3/subaccounts", headers={"X-SSL-Client-S-DN": headers["X-Client-Subject"]}).status_code == 401
+    assert (
+        client.get(
+            f"{IBT}/3/subaccounts", headers={"X-SSL-Client-S-DN": headers["X-Client-Subject"]}
+        ).status_code
+        == 401
+    )
 
 
 def test_no_identity_is_401_when_the_default_user_is_off(fresh_app) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +91,7 @@ def test_another_customers_data_is_403(client: TestClient) -> None:
     for path in ("/2/subaccounts", "/2/contractSubaccountMappings", "/2/contractSubaccountMappings/999998"):
         response = client.get(IBT + path, headers=XYZ)
         assert response.status_code == 403
-        assert response.text == f"Forbidden: user xyz-ibt may not access the data of customer 2"
+        assert response.text == "Forbidden: user xyz-ibt may not access the data of customer 2"
     response = client.post(
         f"{IBT}/2/contractSubaccountMappings",
         content=sample("3.2.8-mappings-post-request.xml"),

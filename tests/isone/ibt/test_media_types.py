@@ -85,12 +85,22 @@ def test_post_accepts_the_versioned_type_whatever_its_case_and_parameters(
 
 @pytest.mark.parametrize(
     "content_type",
-    [None, "application/xml", "text/xml", "application/json", "application/vnd.iso-ne.contract.customers.v2+xml"],
+    [
+        None,
+        "application/xml",
+        "text/xml",
+        "application/json",
+        "application/vnd.iso-ne.contract.customers.v2+xml",
+    ],
 )
-def test_post_of_another_media_type_is_415_and_stores_nothing(client: TestClient, content_type: str | None) -> None:
+def test_post_of_another_media_type_is_415_and_stores_nothing(
+    client: TestClient, content_type: str | None
+) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     response = client.post(
-        f"{IBT}/1/contractSubaccountMappings", content=sample("3.2.8-mappings-post-request.xml"), headers=headers
+        f"{IBT}/1/contractSubaccountMappings",
+        content=sample("3.2.8-mappings-post-request.xml"),
+        headers=headers,
     )
     assert response.status_code == 415
     assert response.headers["content-type"].startswith("text/plain")

@@ -57,12 +57,17 @@ def test_a_contract_the_customer_is_not_party_to_is_404(client: TestClient) -> N
         ("/1/contractSubaccountMappings/999999", "DELETE", "GET, HEAD"),
     ],
 )
-def test_unsupported_methods_are_405_with_allow(client: TestClient, path: str, method: str, allow: str) -> None:
+def test_unsupported_methods_are_405_with_allow(
+    client: TestClient, path: str, method: str, allow: str
+) -> None:
     response = client.request(method, IBT + path, content=b"<x/>", headers={"Content-Type": IBT_CONTENT_TYPE})
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert response.headers["content-type"].startswith("text/plain")
-    assert response.text == f"Method Not Allowed: {method} is not supported by /sms_oper_contract/api/customers{path}"
+    assert (
+        response.text
+        == f"Method Not Allowed: {method} is not supported by /sms_oper_contract/api/customers{path}"
+    )
 
 
 def test_head_answers_like_get_without_a_body(client: TestClient) -> None:

@@ -1,0 +1,84 @@
+"""State lives in the database: with the default SQLite file it survives a restart of the server,
+and a reset puts the pack's state back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.core.settings import Settings
+from app.main import create_app
+from tests.conftest import IBT, IBT_CONTENT_TYPE, make_client, sample
+
+
+def _post_sample(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        f"{IBT}/1/contractSubaccountMappings",
+        content=sample("3.2.8-mappings-post-request.xml"),
+        headers={"Content-Type": IBT_CONTENT_TYPE},
+    )
+    assert response.status_code == 200
+
+
+def test_state_survives_a_restart_on_the_same_sqlite_file(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}", clock_frozen_at="2015-07-11T12:01:22Z"
+    )
+    _post_sample(make_client(create_app(settings)))
+    restarted = make_client(create_app(settings))
+    assert restarted.get(f"{IBT}/1/contractSubaccountMappings/999999").content == sample(
+        "3.3.6-mapping-999999.xml"
+    )
+
+
+def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}"))
+    with app.state.runtime.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+
+
+def test_in_memory_database_starts_from_the_pack_each_time() -> None:
+    settings = Settings(database_url="memory", clock_frozen_at="2015-07-11T12:01:22Z")
+    _post_sample(make_client(create_app(settings)))
+    again = make_client(create_app(settings))
+    assert b"2015-07-11T12:01:22Z" not in again.get(f"{IBT}/1/contractSubaccountMappings/999999").content
+
+
+def test_reset_restores_exactly_the_pack_state(client) -> None:  # type: ignore[no-untyped-def]
+    def everything() -> list[bytes]:
+        return [
+            client.get(f"{IBT}/1/contractSubaccountMappings?limit=1000").content,
+            client.get(f"{IBT}/1/contractSubaccountMappings/999998").content,
+            client.get(f"{IBT}/1/contractSubaccountMappings/999999").content,
+        ]
+
+    before = everything()
+    _post_sample(client)
+    assert everything() != before
+    assert client.post("/_isosim/reset").json() == {"reset": ["isone-sandbox"]}
+    assert everything() == before
+
+
+def test_a_changed_pack_rebuilds_its_template_but_keeps_live_state(tmp_path: Path) -> None:
+    import shutil
+
+    from app.core.settings import BUILTIN_PACK_DIR
+
+    packs = tmp_path / "packs"
+    shutil.copytree(BUILTIN_PACK_DIR / "isone-sandbox", packs / "isone-sandbox")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}",
+        pack_dirs=[packs],
+        clock_frozen_at="2015-07-11T12:01:22Z",
+    )
+    client = make_client(create_app(settings))
+    _post_sample(client)
+    customers = packs / "isone-sandbox" / "ibt" / "customers.csv"
+    customers.write_text(customers.read_text().replace("TUV LLC", "TUV Holdings LLC"))
+    restarted = make_client(create_app(settings))
+    # Live state is the user's: kept across the restart, with the POST applied.
+    assert b"2015-07-11T12:01:22Z" in restarted.get(f"{IBT}/1/contractSubaccountMappings/999999").content
+    restarted.post("/_isosim/reset")
+    text = restarted.get(f"{IBT}/1/contractSubaccountMappings/999999").text
+    assert "TUV Holdings LLC" in text and "2015-07-11T12:01:22Z" not in text
