@@ -113,6 +113,10 @@ def postgres_url() -> Iterator[str]:
         return
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found or (os.geteuid() == 0 and not _has_user("postgres")):
+        if os.environ.get("ISOSIM_TEST_REQUIRE_POSTGRES"):  # set by .ci/run: CI must not skip these
+            pytest.fail(
+                "PostgreSQL is required (ISOSIM_TEST_REQUIRE_POSTGRES) but no server binaries were found"
+            )
         pytest.skip(
             "PostgreSQL tests need a server: `apt-get install postgresql` (the suite starts its own) "
             "or set ISOSIM_TEST_POSTGRES_URL=postgresql+psycopg://user:pass@host/db"
@@ -215,18 +219,25 @@ def wait_until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def live_server(app: FastAPI) -> Iterator[str]:
-    """The session's simulator served by uvicorn on loopback, for tests that need real concurrency."""
+def live_servers(app: FastAPI) -> Iterator[list[str]]:
+    """The session's simulator served by two uvicorn servers on loopback, each with its own event loop
+    (as two workers would be), so that requests spread over both really run at the same time."""
     import threading
 
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started)
+    servers = [
+        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
+        for _ in range(2)
+    ]
+    threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
+    for thread in threads:
+        thread.start()
+    wait_until(lambda: all(server.started for server in servers))
     try:
-        yield f"http://127.0.0.1:{server.config.port}"
+        yield [f"http://127.0.0.1:{server.config.port}" for server in servers]
     finally:
-        server.should_exit = True
-        thread.join(10)
+        for server in servers:
+            server.should_exit = True
+        for thread in threads:
+            thread.join(10)

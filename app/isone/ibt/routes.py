@@ -5,7 +5,6 @@ container, so an anonymous caller learns nothing about which URLs exist."""
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -127,7 +126,7 @@ class IbtService:
 
     # --- resources ------------------------------------------------------------------------------
 
-    def get_subaccounts(self, request: Request) -> Response:
+    async def get_subaccounts(self, request: Request) -> Response:
         customer_id = self._customer(request)
         media_type = self._media_type(request)
         with database.read(self.runtime.engine) as conn:
@@ -137,7 +136,7 @@ class IbtService:
     async def mappings(self, request: Request) -> Response:
         if request.method == "POST":
             return await self._post_mappings(request)
-        return await run_in_threadpool(self._get_mappings, request)
+        return self._get_mappings(request)
 
     def _get_mappings(self, request: Request) -> Response:
         customer_id = self._customer(request)
@@ -161,7 +160,7 @@ class IbtService:
             body = await http.read_body(request, self.runtime.settings.max_body_bytes)
         except http.BodyTooLarge as exc:
             raise IbtError(413, str(exc)) from None
-        return await run_in_threadpool(self._store_mappings, request, customer_id, body, media_type)
+        return self._store_mappings(request, customer_id, body, media_type)
 
     def _store_mappings(self, request: Request, customer_id: int, body: bytes, media_type: str) -> Response:
         requested = codec.read_mappings(body)
@@ -171,7 +170,7 @@ class IbtService:
             )
         return self._xml(codec.mappings_document(stored, None), media_type)
 
-    def get_mapping(self, request: Request) -> Response:
+    async def get_mapping(self, request: Request) -> Response:
         customer_id = self._customer(request)
         text = request.path_params["contract_id"]
         if not text.isdigit():

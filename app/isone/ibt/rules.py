@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, String, and_, cast, func, or_, select, update
+from sqlalchemy import Connection, String, and_, cast, func, or_, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.isone.eastern import format_instant, midnight_utc, month_start, monthly_periods, next_month_start
@@ -153,7 +153,7 @@ def _conditions(realm: str, customer_id: int, query: MappingQuery) -> list[Colum
     where: list[ColumnElement[bool]] = [
         mv.realm == realm,
         mv.customer_id == customer_id,
-        mv.current.is_(True),
+        mv.current == true(),
     ]
     if query.contract_id is not None:
         if query.contract_id.isdigit():
@@ -264,7 +264,10 @@ def current_mappings(
     """(total matching versions, the requested page of them grouped by contract)."""
     mv = mapping_version.c
     where = _conditions(realm, customer_id, query)
-    total = conn.execute(select(func.count()).select_from(_mapping_join()).where(*where)).scalar_one()
+    with_contract = mapping_version.join(
+        contract, and_(contract.c.realm == mv.realm, contract.c.contract_id == mv.contract_id)
+    )
+    total = conn.execute(select(func.count()).select_from(with_contract).where(*where)).scalar_one()
     rows = conn.execute(
         select(*_MAPPING_COLUMNS)
         .select_from(_mapping_join())
@@ -463,7 +466,7 @@ def _make_current(
                 mv.realm == realm,
                 mv.customer_id == customer_id,
                 mv.contract_id.in_(contract_ids),
-                mv.current.is_(True),
+                mv.current == true(),
             )
         )
     }

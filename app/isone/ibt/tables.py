@@ -96,7 +96,9 @@ mapping_version = Table(
         "contract_id",
         "begin",
         unique=True,
-        sqlite_where=text('"current"'),
+        # Written as the queries write the condition (`current = 1` / `= true`, which PostgreSQL
+        # folds to `current`), so that both planners can use this index for them.
+        sqlite_where=text('"current" = 1'),
         postgresql_where=text('"current"'),
     ),
 )

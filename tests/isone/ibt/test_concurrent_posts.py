@@ -36,24 +36,26 @@ def current(base: str, contract_id: int) -> dict[str, str]:
     }
 
 
-def post_all(base: str, bodies: list[bytes]) -> list[httpx.Response]:
-    with httpx.Client(base_url=base, timeout=30) as client, ThreadPoolExecutor(len(bodies)) as pool:
+def post_all(bases: list[str], bodies: list[bytes]) -> list[httpx.Response]:
+    """All bodies at once, spread over the servers."""
+    with httpx.Client(timeout=30) as client, ThreadPoolExecutor(len(bodies)) as pool:
         return list(
             pool.map(
-                lambda body: client.post(
-                    f"{IBT}/1/contractSubaccountMappings",
-                    content=body,
+                lambda i: client.post(
+                    f"{bases[i % len(bases)]}{IBT}/1/contractSubaccountMappings",
+                    content=bodies[i],
                     headers={"Content-Type": IBT_CONTENT_TYPE},
                 ),
-                bodies,
+                range(len(bodies)),
             )
         )
 
 
-def test_two_concurrent_posts_on_one_contract_both_take_effect(live_server: str) -> None:
+def test_two_concurrent_posts_on_one_contract_both_take_effect(live_servers: list[str]) -> None:
+    live_server = live_servers[0]
     httpx.put(f"{live_server}/_isosim/clock", json={})  # real time: each POST gets its own stamp
     responses = post_all(
-        live_server,
+        live_servers,
         [document(mapping(999999, [(*AUG, "ABC1")])), document(mapping(999999, [(*SEP, "ABC1")]))],
     )
     assert [r.status_code for r in responses] == [200, 200]
@@ -61,7 +63,10 @@ def test_two_concurrent_posts_on_one_contract_both_take_effect(live_server: str)
     assert {p: len(v) for p, v in history(live_server, 999999).items()} == {AUG[0]: 2, SEP[0]: 2}
 
 
-def test_many_concurrent_posts_on_overlapping_contracts_leave_clean_histories(live_server: str) -> None:
+def test_many_concurrent_posts_on_overlapping_contracts_leave_clean_histories(
+    live_servers: list[str],
+) -> None:
+    live_server = live_servers[0]
     httpx.put(f"{live_server}/_isosim/clock", json={})
     bodies = []
     for i in range(24):
@@ -72,7 +77,7 @@ def test_many_concurrent_posts_on_overlapping_contracts_leave_clean_histories(li
                 mapping(999999, [(*AUG, subaccount), (*SEP, "Default" if i % 3 else "ABC1")]),
             )
         )
-    responses = post_all(live_server, bodies)
+    responses = post_all(live_servers, bodies)
     assert all(r.status_code == 200 for r in responses), [r.text for r in responses if r.status_code != 200]
 
     for contract_id in (999998, 999999):
