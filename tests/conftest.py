@@ -66,6 +66,17 @@ def sample(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 
 
+def post_sample(
+    client: httpx.Client, customer_id: int = 1, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """POST the specification's sample request body (3.2.8) with the versioned Content-Type."""
+    return client.post(
+        f"{IBT}/{customer_id}/contractSubaccountMappings",
+        content=sample("3.2.8-mappings-post-request.xml"),
+        headers={"Content-Type": IBT_CONTENT_TYPE, **(headers or {})},
+    )
+
+
 @cache
 def _response_schema() -> etree.XMLSchema:
     # libxml2's validator: fast enough to check every response, and independent of the xmlschema

@@ -7,16 +7,11 @@ from pathlib import Path
 
 from app.core.settings import Settings
 from app.main import create_app
-from tests.conftest import IBT, IBT_CONTENT_TYPE, make_client, sample
+from tests.conftest import IBT, make_client, post_sample, sample
 
 
 def _post_sample(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.post(
-        f"{IBT}/1/contractSubaccountMappings",
-        content=sample("3.2.8-mappings-post-request.xml"),
-        headers={"Content-Type": IBT_CONTENT_TYPE},
-    )
-    assert response.status_code == 200
+    assert post_sample(client).status_code == 200
 
 
 def test_state_survives_a_restart_on_the_same_sqlite_file(tmp_path: Path) -> None:

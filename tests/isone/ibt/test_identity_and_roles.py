@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.conftest import IBT, IBT_CONTENT_TYPE, basic, make_client, sample
+from tests.conftest import IBT, basic, make_client, post_sample
 
 XYZ = basic("xyz-ibt", "xyz-ibt-sandbox")
 PATHS = ("/1/subaccounts", "/1/contractSubaccountMappings", "/1/contractSubaccountMappings/999999")
@@ -44,11 +44,7 @@ def test_no_identity_is_401_when_the_default_user_is_off(fresh_app) -> None:  # 
         assert response.status_code == 401
         assert response.headers["www-authenticate"].startswith("Basic")
         assert response.headers["content-type"].startswith("text/plain")
-    response = client.post(
-        f"{IBT}/1/contractSubaccountMappings",
-        content=sample("3.2.8-mappings-post-request.xml"),
-        headers={"Content-Type": IBT_CONTENT_TYPE},
-    )
+    response = post_sample(client)
     assert response.status_code == 401
     assert client.get(f"{IBT}/1/subaccounts", headers=XYZ).status_code == 200
 
@@ -78,11 +74,7 @@ def test_user_without_the_ibt_role_is_403(client: TestClient) -> None:
         response = client.get(IBT + path, headers=viewer)
         assert response.status_code == 403
         assert "IBT role" in response.text
-    response = client.post(
-        f"{IBT}/1/contractSubaccountMappings",
-        content=sample("3.2.8-mappings-post-request.xml"),
-        headers={"Content-Type": IBT_CONTENT_TYPE, **viewer},
-    )
+    response = post_sample(client, headers=viewer)
     assert response.status_code == 403
     assert "2015-07-11T12:01:22Z" not in client.get(f"{IBT}/1/contractSubaccountMappings/999999").text
 
@@ -92,11 +84,7 @@ def test_another_customers_data_is_403(client: TestClient) -> None:
         response = client.get(IBT + path, headers=XYZ)
         assert response.status_code == 403
         assert response.text == "Forbidden: user xyz-ibt may not access the data of customer 2"
-    response = client.post(
-        f"{IBT}/2/contractSubaccountMappings",
-        content=sample("3.2.8-mappings-post-request.xml"),
-        headers={"Content-Type": IBT_CONTENT_TYPE},
-    )
+    response = post_sample(client, customer_id=2)
     assert response.status_code == 403
 
 

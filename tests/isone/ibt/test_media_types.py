@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import IBT, IBT_CONTENT_TYPE, IBT_MEDIA_TYPE, sample
+from tests.conftest import IBT, IBT_CONTENT_TYPE, IBT_MEDIA_TYPE, post_sample, sample
 
 GENERIC = "application/xml;charset=UTF-8"
 
@@ -53,11 +53,7 @@ def test_accept_allowing_neither_type_is_406(client: TestClient, accept: str) ->
 
 
 def test_post_with_accept_allowing_neither_type_is_406_and_stores_nothing(client: TestClient) -> None:
-    response = client.post(
-        f"{IBT}/1/contractSubaccountMappings",
-        content=sample("3.2.8-mappings-post-request.xml"),
-        headers={"Content-Type": IBT_CONTENT_TYPE, "Accept": "application/json"},
-    )
+    response = post_sample(client, headers={"Accept": "application/json"})
     assert response.status_code == 406
     history = client.get(f"{IBT}/1/contractSubaccountMappings/999999").text
     assert "2015-07-11T12:01:22Z" not in history
