@@ -4,7 +4,8 @@
 #   docker run -p 8000:8000 -v isosim-data:/data isosim
 #
 # Where no image registry is reachable, build a Debian base locally first (see .ci/make-base-image)
-# and pass it: podman build --build-arg BASE_IMAGE=localhost/isosim-base --runtime runc -t isosim .
+# and pass it: podman build --runtime runc --format docker --build-arg BASE_IMAGE=localhost/isosim-base -t isosim .
+# (--format docker keeps the HEALTHCHECK, which the OCI image format has no field for).
 ARG BASE_IMAGE=docker.io/library/python:3.11-slim
 FROM ${BASE_IMAGE}
 
@@ -20,7 +21,6 @@ WORKDIR /srv/isosim
 # Dependencies first, so that code changes do not invalidate that layer.
 COPY pyproject.toml README.md ./
 RUN python3 -m venv /opt/isosim \
- && /opt/isosim/bin/pip install --upgrade pip setuptools \
  && mkdir -p app && touch app/__init__.py \
  && /opt/isosim/bin/pip install -e . \
  && rm -rf app

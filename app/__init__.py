@@ -1,0 +1,1 @@
+"""isosim: local simulator of ISO-NE and CAISO market-participant web services."""

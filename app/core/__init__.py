@@ -1,0 +1,1 @@
+"""What every emulated service shares: settings, database, XML, identity, clock, packs, state."""

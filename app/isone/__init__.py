@@ -1,0 +1,1 @@
+"""ISO New England services."""
