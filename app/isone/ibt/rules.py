@@ -29,6 +29,8 @@ from app.isone.ibt.tables import (
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 1000
+# Ids are stored as 64-bit integers; a larger number names nothing (and must not reach the database).
+MAX_ID = 2**63 - 1
 
 # --- GET query parameters (3.2.4) ----------------------------------------------------------------
 
@@ -281,12 +283,14 @@ def current_mappings(
 
 def mapping_history(conn: Connection, realm: str, customer_id: int, contract_id: int) -> codec.Mapping:
     mv = mapping_version.c
-    rows = conn.execute(
-        select(*_MAPPING_COLUMNS)
-        .select_from(_mapping_join())
-        .where(mv.realm == realm, mv.customer_id == customer_id, mv.contract_id == contract_id)
-        .order_by(mv.begin, mv.id)
-    ).all()
+    rows = []
+    if contract_id <= MAX_ID:
+        rows = conn.execute(
+            select(*_MAPPING_COLUMNS)
+            .select_from(_mapping_join())
+            .where(mv.realm == realm, mv.customer_id == customer_id, mv.contract_id == contract_id)
+            .order_by(mv.begin, mv.id)
+        ).all()
     if not rows:
         raise not_found(
             f"Contract Subaccount Mapping for contract {contract_id} not found for customer {customer_id}"
@@ -357,6 +361,7 @@ def apply_mappings(
 def _lock_contracts(conn: Connection, realm: str, contract_ids: list[int]) -> dict[int, object]:
     """The requested contracts, locked in id order (no deadlock) until the transaction ends, so
     that concurrent POSTs on one contract apply one after the other and none is lost."""
+    contract_ids = [i for i in contract_ids if i <= MAX_ID]
     if not contract_ids:
         return {}
     c = contract.c

@@ -218,7 +218,7 @@ def test_contract_id_must_not_be_repeated(client: TestClient) -> None:
     assert_rejected(client, body, "contract_id 999999 is repeated in the request body")
 
 
-@pytest.mark.parametrize("contract_id", [100027, 12345678])
+@pytest.mark.parametrize("contract_id", [100027, 12345678, 99999999999999999999])
 def test_customer_must_be_a_party_to_the_contract(client: TestClient, contract_id: int) -> None:
     assert_rejected(
         client,

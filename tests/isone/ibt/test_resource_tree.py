@@ -36,7 +36,7 @@ def test_urls_that_name_no_resource_are_404(client: TestClient, path: str) -> No
 
 def test_a_contract_the_customer_is_not_party_to_is_404(client: TestClient) -> None:
     # 100027 is a contract between customers 5 and 7; 123 is no contract at all.
-    for contract_id in (100027, 123):
+    for contract_id in (100027, 123, 99999999999999999999):
         response = client.get(f"{IBT}/1/contractSubaccountMappings/{contract_id}")
         assert response.status_code == 404
         assert response.text == (
