@@ -1,9 +1,13 @@
-"""`isosim`: run the simulator and inspect packs."""
+"""`isosim`: run the simulator, inspect packs, and reset or snapshot a running server."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from app.core.packs import PackError, discover
@@ -74,6 +78,60 @@ def packs_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _control(args: argparse.Namespace, method: str, path: str, body: bytes | None = None) -> bytes:
+    """Call a running server's /_isosim API; raises SystemExit with its error on failure."""
+    request = urllib.request.Request(
+        args.url.rstrip("/") + "/_isosim" + path,
+        data=body,
+        method=method,
+        headers={"Content-Type": "application/json"} if body is not None else {},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=args.timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        raise SystemExit(
+            f"isosim: {method} {path}: {exc.code} {exc.read().decode(errors='replace')}"
+        ) from None
+    except OSError as exc:
+        raise SystemExit(f"isosim: cannot reach {args.url}: {exc}") from None
+
+
+def _scope_query(args: argparse.Namespace) -> str:
+    query = {k: v for k, v in (("pack", args.pack), ("tenant", args.tenant)) if v}
+    return "?" + urllib.parse.urlencode(query) if query else ""
+
+
+def reset(args: argparse.Namespace) -> int:
+    print(_control(args, "POST", "/reset" + _scope_query(args)).decode())
+    return 0
+
+
+def snapshot_export(args: argparse.Namespace) -> int:
+    data = _control(args, "GET", "/snapshot" + _scope_query(args))
+    Path(args.file).write_bytes(data)
+    realms = list(json.loads(data)["realms"])
+    print(f"exported {len(realms)} realm(s) to {args.file}: {', '.join(realms)}")
+    return 0
+
+
+def snapshot_import(args: argparse.Namespace) -> int:
+    print(_control(args, "PUT", "/snapshot", Path(args.file).read_bytes()).decode())
+    return 0
+
+
+def _client_flags(parser: argparse.ArgumentParser, scoped: bool = True) -> None:
+    parser.add_argument(
+        "--url", default="http://127.0.0.1:8000", help="the running isosim (default %(default)s)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30, help="seconds to wait for it (default %(default)s)"
+    )
+    if scoped:
+        parser.add_argument("--pack", help="only this pack (default: every pack served)")
+        parser.add_argument("--tenant", help="only this tenant's copy of the state")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="isosim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +171,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate_parser.add_argument("path", help="the pack folder (holding pack.toml)")
     validate_parser.set_defaults(handler=packs_validate)
+
+    reset_parser = commands.add_parser(
+        "reset",
+        help="put a running server's state back to its packs",
+        description="Reset a running server: every pack (or --pack), the base state (or --tenant's copy).",
+    )
+    _client_flags(reset_parser)
+    reset_parser.set_defaults(handler=reset)
+
+    snapshot_parser = commands.add_parser("snapshot", help="export or import a running server's state")
+    snapshot_commands = snapshot_parser.add_subparsers(dest="snapshot_command", required=True)
+    export_parser = snapshot_commands.add_parser(
+        "export", help="write the state (every realm, or --pack/--tenant) to a JSON file"
+    )
+    export_parser.add_argument("file", help="where to write the snapshot")
+    _client_flags(export_parser)
+    export_parser.set_defaults(handler=snapshot_export)
+    import_parser = snapshot_commands.add_parser(
+        "import", help="replace the state of every realm in a snapshot file, all or nothing"
+    )
+    import_parser.add_argument("file", help="a file written by `isosim snapshot export`")
+    _client_flags(import_parser, scoped=False)
+    import_parser.set_defaults(handler=snapshot_import)
     return parser
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 
 from app.control.routes import router as control_router
-from app.core.pipeline import PackRouting
+from app.core.pipeline import PACK_KEY, Pipeline, ServiceMount, plain_error
 from app.core.runtime import Runtime
 from app.core.settings import Settings
 from app.core.state import StateModel
+from app.isone.ibt import errors as ibt_errors
 from app.isone.ibt import routes as ibt_routes
 from app.isone.ibt import tables as ibt_tables
 
@@ -24,7 +26,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
     )
     app.state.runtime = runtime
+
+    @app.exception_handler(404)
+    async def _no_service(request: Request, exc: Exception) -> Response:
+        # The control API keeps FastAPI's JSON errors; a path that names no emulated service answers
+        # in plain text, naming the environment it reached.
+        if request.url.path.startswith("/_isosim"):
+            return await http_exception_handler(request, exc)  # type: ignore[arg-type]
+        pack = request.scope.get(PACK_KEY)
+        where = f" in {pack.manifest.iso} {pack.manifest.environment} ({pack.name})" if pack else ""
+        return plain_error(404, f"no emulated service at {request.url.path}{where}", {})
+
     app.include_router(control_router)
     app.mount(ibt_routes.MOUNT, ibt_routes.IbtService(runtime))
-    app.add_middleware(PackRouting, runtime=runtime)
+    services = [ServiceMount(ibt_routes.MOUNT, ibt_errors.render)]
+    app.add_middleware(Pipeline, runtime=runtime, services=services)
     return app

@@ -199,6 +199,10 @@ def app(shared_app: FastAPI) -> FastAPI:
     client = TestClient(shared_app)
     assert client.post("/_isosim/reset").status_code == 200
     assert client.put("/_isosim/clock", json={"frozen_at": SAMPLE_POST_INSTANT}).status_code == 200
+    assert client.delete("/_isosim/faults").status_code == 204
+    assert client.delete("/_isosim/journal").status_code == 200
+    for name in {t for tenants in client.get("/_isosim/tenants").json().values() for t in tenants}:
+        assert client.delete(f"/_isosim/tenants/{name}").status_code == 200
     return shared_app
 
 

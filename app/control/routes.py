@@ -1,20 +1,34 @@
-"""The /_isosim control API: health, readiness, reset and the simulated clock."""
+"""The /_isosim control API: health, readiness, environments, reset, tenants, snapshots, the
+simulated clock, fault rules and the request journal. Documented on the OpenAPI page (/docs)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from app.core.faults import FaultSpec
+from app.core.journal import Filter
 from app.core.runtime import Runtime
+from app.core.state import SnapshotError
 
 router = APIRouter(prefix="/_isosim", tags=["control"])
+
+TenantHeader = Header(None, alias="X-Isosim-Tenant", description="act on this tenant's state")
 
 
 def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime
+
+
+def _pack_names(runtime: Runtime, pack: str | None) -> list[str]:
+    if pack is not None and pack not in runtime.packs:
+        raise HTTPException(404, f"no pack named {pack!r} is served")
+    return [pack] if pack else list(runtime.packs)
 
 
 @router.get("/health", summary="The process is alive")
@@ -42,20 +56,79 @@ def packs(request: Request) -> list[dict[str, object]]:
             "environment": pack.manifest.environment,
             "hosts": pack.manifest.hosts,
             "path_prefix": f"/env/{pack.name}",
+            "settings": pack.manifest.settings.model_dump(mode="json"),
+            "users": [
+                {
+                    "name": u.name,
+                    "customer_id": u.customer_id,
+                    "roles": u.roles,
+                    "certificate_subject": u.certificate_subject,
+                }
+                for u in pack.manifest.users
+            ],
         }
         for pack in _runtime(request).packs.values()
     ]
 
 
-@router.post("/reset", summary="Put a pack's state (or every pack's) back to the pack as shipped")
-def reset(request: Request, pack: str | None = None) -> dict[str, list[str]]:
+# --- state ------------------------------------------------------------------------------------------
+
+
+@router.post("/reset", summary="Put state back to the pack as shipped: every pack or one, base or one tenant")
+def reset(
+    request: Request,
+    pack: str | None = None,
+    tenant: str | None = Query(None, description="reset this tenant's copy (the header works too)"),
+    tenant_header: str | None = TenantHeader,
+) -> dict[str, object]:
     runtime = _runtime(request)
-    if pack is not None and pack not in runtime.packs:
-        raise HTTPException(404, f"no pack named {pack!r} is served")
-    names = [pack] if pack else list(runtime.packs)
+    names = _pack_names(runtime, pack)
+    chosen = tenant or tenant_header
     for name in names:
-        runtime.reset(runtime.packs[name])
-    return {"reset": names}
+        runtime.reset(runtime.packs[name], chosen)
+    return {"reset": names, "tenant": chosen}
+
+
+@router.get("/tenants", summary="Each pack's tenants that hold state")
+def tenants(request: Request) -> dict[str, list[str]]:
+    return _runtime(request).tenants()
+
+
+@router.delete("/tenants/{name}", summary="Forget a tenant's state in every pack")
+def drop_tenant(request: Request, name: str) -> dict[str, object]:
+    dropped = _runtime(request).drop_tenant(name)
+    if not dropped:
+        raise HTTPException(404, f"no tenant named {name!r} holds state")
+    return {"dropped": name, "packs": dropped}
+
+
+@router.get("/snapshot", summary="Export state as a JSON document (every realm, or one pack and/or tenant)")
+def export_snapshot(
+    request: Request,
+    pack: str | None = None,
+    tenant: str | None = None,
+    tenant_header: str | None = TenantHeader,
+) -> Response:
+    runtime = _runtime(request)
+    _pack_names(runtime, pack)
+    document = runtime.export(pack, tenant or tenant_header)
+    stamp = runtime.clock.now().strftime("%Y%m%dT%H%M%SZ")
+    return Response(
+        json.dumps(document, separators=(",", ":")),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="isosim-snapshot-{stamp}.json"'},
+    )
+
+
+@router.put("/snapshot", summary="Import a snapshot: each realm in it is replaced, all or nothing")
+def import_snapshot(request: Request, document: dict[str, Any] = Body(...)) -> dict[str, list[str]]:
+    try:
+        return {"restored": _runtime(request).restore(document)}
+    except SnapshotError as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+# --- clock ------------------------------------------------------------------------------------------
 
 
 class ClockView(BaseModel):
@@ -65,11 +138,13 @@ class ClockView(BaseModel):
 
 
 class ClockChange(BaseModel):
-    """frozen_at freezes the clock; at (optional) with rate runs it; neither returns to real time."""
+    """frozen_at freezes the clock; at (optional) with rate runs it; offset_seconds shifts real time;
+    an empty body returns to real time."""
 
     frozen_at: datetime | None = None
     at: datetime | None = None
     rate: float | None = None
+    offset_seconds: float | None = None
 
 
 def _clock_view(runtime: Runtime) -> ClockView:
@@ -85,12 +160,100 @@ def get_clock(request: Request) -> ClockView:
 @router.put("/clock", response_model=ClockView, summary="Freeze, shift, speed up or restore the clock")
 def put_clock(request: Request, change: ClockChange) -> ClockView:
     clock = _runtime(request).clock
+    if change.rate is not None and change.rate <= 0:
+        raise HTTPException(422, "rate must be positive; use frozen_at to stop the clock")
     if change.frozen_at is not None:
         clock.freeze(change.frozen_at)
+    elif change.offset_seconds is not None:
+        clock.shift(change.offset_seconds, change.rate or 1.0)
     elif change.at is not None or change.rate is not None:
-        if change.rate is not None and change.rate <= 0:
-            raise HTTPException(422, "rate must be positive; use frozen_at to stop the clock")
         clock.run(change.at, change.rate if change.rate is not None else 1.0)
     else:
         clock.real()
     return _clock_view(_runtime(request))
+
+
+# --- faults -----------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/faults",
+    status_code=201,
+    summary="Add a fault rule (latency, the service's error, or a dropped connection)",
+)
+def add_fault(request: Request, spec: FaultSpec) -> dict[str, object]:
+    runtime = _runtime(request)
+    if spec.pack is not None:
+        _pack_names(runtime, spec.pack)
+    return runtime.faults.add(spec).view()
+
+
+@router.get("/faults", summary="The fault rules, with how often each has fired")
+def list_faults(request: Request) -> list[dict[str, object]]:
+    return [fault.view() for fault in _runtime(request).faults.list()]
+
+
+@router.delete("/faults/{fault_id}", status_code=204, summary="Remove one fault rule")
+def remove_fault(request: Request, fault_id: str) -> Response:
+    if not _runtime(request).faults.remove(fault_id):
+        raise HTTPException(404, f"no fault rule {fault_id!r}")
+    return Response(status_code=204)
+
+
+@router.delete("/faults", status_code=204, summary="Remove every fault rule")
+def clear_faults(request: Request) -> Response:
+    _runtime(request).faults.clear()
+    return Response(status_code=204)
+
+
+# --- journal ----------------------------------------------------------------------------------------
+
+
+def _filter(
+    pack: str | None = None,
+    tenant: str | None = None,
+    identity: str | None = None,
+    method: str | None = None,
+    path: str | None = Query(None, description="glob, e.g. /sms_oper_contract/*"),
+    status: int | None = None,
+    since_id: int | None = Query(None, description="only entries after this id"),
+) -> Filter:
+    return Filter(pack, tenant, identity, method, path, status, since_id)
+
+
+@router.get("/journal", summary="Requests seen, oldest first (a ring buffer of ISOSIM_JOURNAL_CAPACITY)")
+def journal(
+    request: Request,
+    pack: str | None = None,
+    tenant: str | None = None,
+    identity: str | None = None,
+    method: str | None = None,
+    path: str | None = Query(None, description="glob, e.g. /sms_oper_contract/*"),
+    status: int | None = None,
+    since_id: int | None = Query(None, description="only entries after this id"),
+    limit: int | None = Query(None, ge=1, description="only the last N matching entries"),
+) -> dict[str, object]:
+    runtime = _runtime(request)
+    where = _filter(pack, tenant, identity, method, path, status, since_id)
+    entries = runtime.journal.select(where, limit)
+    return {"capacity": runtime.journal.capacity, "entries": [e.as_dict() for e in entries]}
+
+
+@router.get("/journal/count", summary="How many journaled requests match")
+def journal_count(
+    request: Request,
+    pack: str | None = None,
+    tenant: str | None = None,
+    identity: str | None = None,
+    method: str | None = None,
+    path: str | None = None,
+    status: int | None = None,
+    since_id: int | None = None,
+) -> dict[str, int]:
+    where = _filter(pack, tenant, identity, method, path, status, since_id)
+    return {"count": len(_runtime(request).journal.select(where))}
+
+
+@router.delete("/journal", summary="Empty the journal")
+def clear_journal(request: Request) -> dict[str, int]:
+    return {"cleared": _runtime(request).journal.clear()}

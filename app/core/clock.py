@@ -50,6 +50,10 @@ class Clock:
     def real(self) -> None:
         self._set(datetime.now(UTC), 1.0)
 
+    def shift(self, offset_seconds: float, rate: float = 1.0) -> None:
+        """Real time plus a fixed offset (negative: the past), optionally running faster."""
+        self._set(datetime.now(UTC) + timedelta(seconds=offset_seconds), rate)
+
     def run(self, at: datetime | None = None, rate: float = 1.0) -> None:
         """Run from `at` (default: the current simulated time) at `rate` times real time."""
         self._set(_aware(at) if at else self.now(), rate)

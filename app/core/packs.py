@@ -12,10 +12,12 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 MANIFEST = "pack.toml"
 
@@ -41,18 +43,67 @@ class User(PackModel):
     password: str = ""
     certificate_subject: str = ""  # subject DN a TLS-terminating proxy passes on
     customer_id: int | None = None  # ISO-NE market participant the user acts for
-    roles: list[str] = []
+    scheduling_coordinators: list[str] = []  # CAISO scheduling coordinator ids the user acts for
+    roles: list[str] = []  # ISO-NE: "IBT"; CAISO: the applications the user may call ("SIBR", "CMRI", ...)
+
+
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class DailyWindow(PackModel):
+    """Every day from `start` to `end`, local time; an `end` at or before `start` is the next day."""
+
+    start: time
+    end: time
+
+
+class WeeklyWindow(PackModel):
+    """From `start_day` `start` to `end_day` `end`, local time, every week."""
+
+    start_day: Weekday
+    start: time
+    end_day: Weekday
+    end: time
+
+
+class Maintenance(PackModel):
+    """When the environment is down for maintenance (503), judged by the simulated clock."""
+
+    timezone: str = "UTC"
+    daily: list[DailyWindow] = []
+    weekly: list[WeeklyWindow] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class Behaviour(PackModel):
+    """How the environment behaves, beyond its data."""
+
+    maintenance: Maintenance = Maintenance()
+    # Minimum seconds between two requests of one caller to a rate-limited service (OASIS: 5).
+    rate_limit_seconds: float | None = None
+    # How far back data is kept, in days (OASIS refuses older start dates).
+    retention_days: int | None = None
+    # Security checks on SOAP headers and signatures: "strict" (as CAISO), "lenient", or "off".
+    security: Literal["strict", "lenient", "off"] = "lenient"
 
 
 class Manifest(PackModel):
     name: str
-    iso: str  # "ISO-NE" or "CAISO"
+    iso: Literal["ISO-NE", "CAISO"]
     environment: str  # e.g. "Sandbox", "MAP Stage"
     description: str = ""
     hosts: list[str] = []
     default_user: str | None = None
     users: list[User] = []
-    settings: dict[str, Any] = {}
+    settings: Behaviour = Behaviour()
     # Per-service sections, e.g. {"isone": {"ibt": {...}}}; each service validates its own.
     isone: dict[str, dict[str, Any]] = {}
     caiso: dict[str, dict[str, Any]] = {}

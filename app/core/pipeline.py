@@ -1,56 +1,225 @@
-"""The request pipeline every emulated service shares: which pack (environment) a request is for.
+"""The request pipeline every emulated service shares (the LocalStack way): which environment and
+tenant a request is for, who is calling, maintenance windows, fault rules, and the journal. The
+services only see requests that got through, with all of that already in the ASGI scope.
 
-A request reaches a pack by a path prefix `/env/<pack>/...` (for clients that only change their
-base URL) or by its Host header (for clients that keep the real host name and resolve it to
-isosim); otherwise the first pack served answers.
+A request reaches a pack by a path prefix `/env/<pack>/...` (for clients that only change their base
+URL) or by its Host header (for clients that keep the real host name and resolve it to isosim);
+otherwise the first pack served answers. The header `X-Isosim-Tenant` gives a caller its own copy
+of the pack's state.
 """
 
 from __future__ import annotations
 
-from starlette.responses import PlainTextResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
 
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core import identity
+from app.core.maintenance import window_end
 from app.core.packs import Pack
 from app.core.runtime import Runtime
 
 PACK_KEY = "isosim.pack"
+REALM_KEY = "isosim.realm"
+TENANT_KEY = "isosim.tenant"
+IDENTITY_KEY = "isosim.identity"  # an identity.Identity, or None
+IDENTITY_ERROR_KEY = "isosim.identity_error"  # identity.BadCredentials when credentials were wrong
+OPERATION_KEY = "isosim.operation"  # set by services that name their operations (SOAP)
 ENV_PREFIX = "/env/"
+TENANT_HEADER = "x-isosim-tenant"
+TENANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+# The simulator's own pages: never journaled, faulted or put in maintenance.
+CONTROL_PREFIXES = ("/_isosim", "/docs", "/redoc", "/openapi.json")
+
+ErrorRenderer = Callable[[int, str, dict[str, str]], Response]
 
 
 def pack_of(scope: Scope) -> Pack:
     return scope[PACK_KEY]
 
 
-class PackRouting:
-    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+def realm_of(scope: Scope) -> str:
+    return scope[REALM_KEY]
+
+
+def plain_error(status: int, detail: str, headers: dict[str, str]) -> Response:
+    return PlainTextResponse(f"{HTTPStatus(status).phrase}: {detail}", status_code=status, headers=headers)
+
+
+@dataclass(frozen=True)
+class ServiceMount:
+    """An emulated service: where it lives and how it words an error (for faults and maintenance)."""
+
+    prefix: str
+    render_error: ErrorRenderer
+
+
+class _DropConnection(Exception):
+    """Raised after a partial response so that the server closes the connection mid-message."""
+
+
+class Pipeline:
+    def __init__(self, app: ASGIApp, runtime: Runtime, services: list[ServiceMount]) -> None:
         self.app = app
         self.runtime = runtime
+        self.services = services
+
+    def _renderer(self, path: str) -> ErrorRenderer:
+        return next((s.render_error for s in self.services if path.startswith(s.prefix)), plain_error)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIXES):
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        scope, early = self._environment(scope, headers)
+        if early is None:
+            early = self._maintenance(scope)
+        firing = None
+        if early is None:
+            self._identify(scope, headers)
+            found = scope.get(IDENTITY_KEY)
+            firing = self.runtime.faults.fire(
+                scope[PACK_KEY].name,
+                scope["path"],
+                scope["method"],
+                scope.get(OPERATION_KEY),
+                found.user.name if found else None,
+            )
+        journal = self.runtime.journal
+        recorder = _Recorder(send, journal.body_limit if journal.keep_bodies else 0)
+        receive = recorder.wrap_receive(receive)
+        try:
+            if early is not None:
+                await early(scope, receive, recorder.send)
+            elif firing is not None:
+                await self._fault(firing, scope, receive, recorder.send)
+            else:
+                await self.app(scope, receive, recorder.send)
+        finally:
+            self._journal(scope, recorder, started, firing)
+
+    # --- stages -------------------------------------------------------------------------------------
+
+    def _environment(self, scope: Scope, headers: dict[str, str]) -> tuple[Scope, Response | None]:
         path: str = scope["path"]
         if path.startswith(ENV_PREFIX):
             name, _, rest = path[len(ENV_PREFIX) :].partition("/")
             pack = self.runtime.packs.get(name)
             if pack is None:
-                response = PlainTextResponse(f"No environment named {name!r} is served here", status_code=404)
-                await response(scope, receive, send)
-                return
+                return scope, plain_error(404, f"no environment named {name!r} is served here", {})
             # Only the path is rewritten: Starlette's mounts derive their own root_path from it.
             prefix = ENV_PREFIX + name
             scope = {**scope, "path": "/" + rest}
             if scope.get("raw_path"):
                 scope["raw_path"] = scope["raw_path"][len(prefix.encode()) :]
         else:
-            pack = self._by_host(scope) or self.runtime.default_pack
+            host = headers.get("host", "")
+            host = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+            pack = self.runtime.hosts.get(host.lower(), self.runtime.default_pack)
         scope[PACK_KEY] = pack
-        await self.app(scope, receive, send)
+        tenant = headers.get(TENANT_HEADER)
+        if tenant is not None and not TENANT_NAME.fullmatch(tenant):
+            scope[REALM_KEY], scope[TENANT_KEY] = self.runtime.realm(pack), None
+            detail = (
+                "X-Isosim-Tenant must be 1-64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit"
+            )
+            return scope, self._renderer(scope["path"])(400, detail, {})
+        scope[TENANT_KEY] = tenant
+        scope[REALM_KEY] = self.runtime.ensure_realm(pack, tenant)
+        return scope, None
 
-    def _by_host(self, scope: Scope) -> Pack | None:
-        for key, value in scope.get("headers", ()):
-            if key == b"host":
-                host = value.decode("latin-1").rsplit(":", 1)[0] if not value.startswith(b"[") else ""
-                return self.runtime.hosts.get(host.lower())
-        return None
+    def _maintenance(self, scope: Scope) -> Response | None:
+        if not self.runtime.settings.maintenance:
+            return None
+        pack = scope[PACK_KEY]
+        now = self.runtime.clock.now()
+        until = window_end(pack.manifest.settings.maintenance, now)
+        if until is None:
+            return None
+        detail = f"{pack.manifest.environment} is in a maintenance window until {until:%Y-%m-%dT%H:%M:%SZ}"
+        retry = str(max(1, int((until - now).total_seconds())))
+        return self._renderer(scope["path"])(503, detail, {"Retry-After": retry})
+
+    def _identify(self, scope: Scope, headers: dict[str, str]) -> None:
+        settings = self.runtime.settings
+        try:
+            scope[IDENTITY_KEY] = identity.resolve(
+                scope[PACK_KEY],
+                headers.get("authorization"),
+                headers.get(settings.identity_header.lower()),
+                settings.default_user,
+            )
+        except identity.BadCredentials as exc:
+            scope[IDENTITY_KEY], scope[IDENTITY_ERROR_KEY] = None, exc
+
+    async def _fault(self, firing, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[no-untyped-def]
+        spec = firing.fault.spec
+        if firing.delay_ms:
+            await asyncio.sleep(firing.delay_ms / 1000)
+        if spec.action == "latency":
+            await self.app(scope, receive, send)
+        elif spec.action == "error":
+            await self._renderer(scope["path"])(spec.status, spec.message, {})(scope, receive, send)
+        else:  # drop: promise a body, send none, and let the server close the connection
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]}
+            )
+            raise _DropConnection(firing.fault.id)
+
+    def _journal(self, scope: Scope, recorder: _Recorder, started: float, firing) -> None:  # type: ignore[no-untyped-def]
+        journal = self.runtime.journal
+        found = scope.get(IDENTITY_KEY)
+        pack = scope.get(PACK_KEY)
+        journal.record(
+            time=self.runtime.clock.now(),
+            pack=pack.name if pack else "",
+            tenant=scope.get(TENANT_KEY),
+            identity=found.user.name if found else None,
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            status=0 if firing and firing.fault.spec.action == "drop" else recorder.status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            fault=firing.fault.id if firing else None,
+            request_body=journal.body(recorder.request_body) if journal.keep_bodies else None,
+            response_body=journal.body(recorder.response_body) if journal.keep_bodies else None,
+        )
+
+
+class _Recorder:
+    """Sees the status (and the first `keep` bytes of each body) go by without holding up the exchange."""
+
+    def __init__(self, send: Send, keep: int) -> None:
+        self._send = send
+        self._keep = keep
+        self.status = 0
+        self.request_body = b""
+        self.response_body = b""
+
+    def wrap_receive(self, receive: Receive) -> Receive:
+        if not self._keep:
+            return receive
+
+        async def recording() -> Message:
+            message = await receive()
+            if message["type"] == "http.request" and len(self.request_body) < self._keep:
+                self.request_body += message.get("body", b"")[: self._keep - len(self.request_body)]
+            return message
+
+        return recording
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body" and len(self.response_body) < self._keep:
+            self.response_body += message.get("body", b"")[: self._keep - len(self.response_body)]
+        await self._send(message)

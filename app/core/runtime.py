@@ -3,6 +3,7 @@ every service and the control plane receive."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -10,9 +11,14 @@ from sqlalchemy import Engine
 
 from app.core import database, state
 from app.core.clock import Clock
+from app.core.faults import Faults
+from app.core.journal import Journal
 from app.core.packs import Pack, find_pack_folder
 from app.core.settings import Settings
 from app.core.state import StateModel
+
+# Tenant names cannot hold it (see pipeline.TENANT_NAME), so realms never collide.
+TENANT_SEPARATOR = "~"
 
 
 @dataclass
@@ -22,7 +28,11 @@ class Runtime:
     clock: Clock
     packs: dict[str, Pack]  # in the order of settings.packs; the first is the default
     models: Sequence[StateModel]
+    journal: Journal
+    faults: Faults = field(default_factory=Faults)
     hosts: dict[str, Pack] = field(default_factory=dict)
+    _seeded: set[str] = field(default_factory=set)
+    _seeding: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def start(cls, settings: Settings, models: Sequence[StateModel]) -> Runtime:
@@ -34,20 +44,72 @@ class Runtime:
             packs[name] = state.load_pack(find_pack_folder(name, search_path), models)
         engine = database.make_engine(settings.effective_database_url)
         database.metadata.create_all(engine)
-        runtime = cls(settings, engine, Clock(settings.clock_frozen_at), packs, models)
+        journal = Journal(settings.journal_capacity, settings.journal_bodies, settings.journal_body_limit)
+        runtime = cls(settings, engine, Clock(settings.clock_frozen_at), packs, models, journal)
         for pack in packs.values():
             for host in pack.manifest.hosts:
                 runtime.hosts.setdefault(host.lower(), pack)
-            state.ensure_seeded(engine, runtime.realm(pack), pack, models)
+            runtime.ensure_realm(pack, None)
         return runtime
 
     @property
     def default_pack(self) -> Pack:
         return next(iter(self.packs.values()))
 
-    def realm(self, pack: Pack) -> str:
-        """Where a pack's state lives in the database."""
-        return pack.name
+    def realm(self, pack: Pack, tenant: str | None = None) -> str:
+        """Where a pack's state lives in the database; each tenant has its own copy."""
+        return pack.name if tenant is None else f"{pack.name}{TENANT_SEPARATOR}{tenant}"
 
-    def reset(self, pack: Pack) -> None:
-        state.reset(self.engine, self.realm(pack), pack, self.models)
+    def ensure_realm(self, pack: Pack, tenant: str | None) -> str:
+        """The realm, seeded from the pack on first use (a tenant's copy is made when it first calls)."""
+        realm = self.realm(pack, tenant)
+        if realm not in self._seeded:
+            with self._seeding:
+                if realm not in self._seeded:
+                    state.ensure_seeded(self.engine, realm, pack, self.models)
+                    self._seeded.add(realm)
+        return realm
+
+    def reset(self, pack: Pack, tenant: str | None = None) -> None:
+        realm = self.realm(pack, tenant)
+        state.reset(self.engine, realm, pack, self.models)
+        self._seeded.add(realm)
+
+    def tenants(self) -> dict[str, list[str]]:
+        """Each pack's tenants that have state in the database."""
+        found: dict[str, list[str]] = {name: [] for name in self.packs}
+        for realm in state.realm_names(self.engine):
+            pack, separator, tenant = realm.partition(TENANT_SEPARATOR)
+            if separator and pack in found:
+                found[pack].append(tenant)
+        return found
+
+    def drop_tenant(self, tenant: str) -> list[str]:
+        """Forget a tenant's state in every pack; returns the packs it had state in."""
+        dropped = []
+        for pack in self.packs.values():
+            realm = self.realm(pack, tenant)
+            if state.drop(self.engine, realm, self.models):
+                dropped.append(pack.name)
+            self._seeded.discard(realm)
+        return dropped
+
+    def realms(self, pack: str | None = None, tenant: str | None = None) -> dict[str, str]:
+        """Live realms of the served packs (realm -> pack), narrowed to one pack and/or tenant."""
+        found = {}
+        for realm in state.realm_names(self.engine):
+            name, _, held_tenant = realm.partition(TENANT_SEPARATOR)
+            if name not in self.packs or (pack and name != pack):
+                continue
+            if tenant is not None and held_tenant != tenant:
+                continue
+            found[realm] = name
+        return found
+
+    def export(self, pack: str | None = None, tenant: str | None = None) -> dict[str, object]:
+        return state.export(self.engine, self.realms(pack, tenant), self.models)
+
+    def restore(self, document: object) -> list[str]:
+        restored = state.restore(self.engine, document, self.packs, self.models)
+        self._seeded.update(restored)
+        return restored

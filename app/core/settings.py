@@ -11,6 +11,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Packs shipped with the project; user packs are found through `pack_dirs`.
 BUILTIN_PACK_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+SHIPPED_PACKS = (
+    "isone-sandbox",
+    "caiso-mapstage",
+    "caiso-sandbox",
+    "caiso-production",
+    "caiso-production-ecn",
+)
 
 
 class Settings(BaseSettings):
@@ -19,7 +26,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     # Names of the packs this server emulates; the first one answers requests that name no pack.
-    packs: Annotated[list[str], NoDecode] = ["isone-sandbox"]
+    packs: Annotated[list[str], NoDecode] = list(SHIPPED_PACKS)
     # Extra folders searched for packs (each holds <pack>/pack.toml), before the shipped ones.
     pack_dirs: Annotated[list[Path], NoDecode] = []
     # SQLAlchemy URL. "sqlite://" (or "memory") keeps state in memory for tests.
@@ -32,6 +39,12 @@ class Settings(BaseSettings):
     default_user: bool = True
     # Request bodies larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 5 * 1024 * 1024
+    # Whether packs' maintenance windows apply (turn off in CI to test at any hour).
+    maintenance: bool = True
+    # The request journal: how many requests it keeps, and whether (and how much of) bodies.
+    journal_capacity: int = 1000
+    journal_bodies: bool = False
+    journal_body_limit: int = 64 * 1024
 
     @field_validator("packs", "pack_dirs", mode="before")
     @classmethod

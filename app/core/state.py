@@ -19,7 +19,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, DateTime, Engine, String, Table, delete, insert, literal, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    String,
+    Table,
+    delete,
+    exc,
+    insert,
+    literal,
+    select,
+)
 
 from app.core import database
 from app.core.packs import Pack, read_manifest
@@ -126,3 +138,89 @@ def ensure_seeded(engine: Engine, realm: str, pack: Pack, models: Sequence[State
 def reset(engine: Engine, realm: str, pack: Pack, models: Sequence[StateModel]) -> None:
     with database.write(engine) as conn:
         seed(conn, realm, pack, models)
+
+
+def realm_names(engine: Engine) -> list[str]:
+    """Every live realm in the database (pack templates excluded)."""
+    with database.read(engine) as conn:
+        names = conn.execute(select(realms.c.realm).order_by(realms.c.realm)).scalars()
+        return [name for name in names if not name.startswith(TEMPLATE_PREFIX)]
+
+
+def drop(engine: Engine, realm: str, models: Sequence[StateModel]) -> bool:
+    """Delete a realm's state; True if there was any."""
+    with database.write(engine) as conn:
+        held = conn.execute(select(realms.c.realm).where(realms.c.realm == realm)).first() is not None
+        _clear(conn, realm, _tables(models))
+    return held
+
+
+# --- snapshots ------------------------------------------------------------------------------------
+
+SNAPSHOT_FORMAT = "isosim-snapshot/1"
+
+
+class SnapshotError(ValueError):
+    """A snapshot that cannot be imported; the message says why."""
+
+
+def _portable(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def export(engine: Engine, realm_packs: dict[str, str], models: Sequence[StateModel]) -> dict[str, Any]:
+    """The state of the given realms (realm -> pack) as a JSON-ready document, in one snapshot."""
+    document: dict[str, Any] = {"format": SNAPSHOT_FORMAT, "realms": {}}
+    with database.read(engine) as conn:
+        for realm, pack in realm_packs.items():
+            tables: dict[str, list[dict[str, object]]] = {}
+            for table in _tables(models):
+                surrogate = table.autoincrement_column
+                columns = [c for c in table.c if c.name != "realm" and c is not surrogate]
+                order = [surrogate] if surrogate is not None else list(table.primary_key.columns)
+                rows = conn.execute(select(*columns).where(table.c.realm == realm).order_by(*order))
+                tables[table.name] = [{k: _portable(v) for k, v in row._mapping.items()} for row in rows]
+            document["realms"][realm] = {"pack": pack, "tables": tables}
+    return document
+
+
+def restore(
+    engine: Engine, document: object, packs: dict[str, Pack], models: Sequence[StateModel]
+) -> list[str]:
+    """Replace the state of every realm in the snapshot, all or nothing. Raises SnapshotError."""
+    if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
+        raise SnapshotError(f"not an isosim snapshot (format must be {SNAPSHOT_FORMAT!r})")
+    by_name = {table.name: table for table in _tables(models)}
+    restored = []
+    try:
+        with database.write(engine) as conn:
+            for realm, content in dict(document.get("realms") or {}).items():
+                pack = packs.get(content.get("pack"))
+                if pack is None or realm.startswith(TEMPLATE_PREFIX) or realm.split("~")[0] != pack.name:
+                    raise SnapshotError(f"realm {realm!r} does not belong to a pack served here")
+                _clear(conn, realm, list(by_name.values()))
+                for name, rows in content.get("tables", {}).items():
+                    table = by_name.get(name)
+                    if table is None:
+                        raise SnapshotError(f"unknown table {name!r} in realm {realm!r}")
+                    if rows:
+                        conn.execute(insert(table), [{"realm": realm, **_typed(table, row)} for row in rows])
+                _mark(conn, realm, pack)
+                restored.append(realm)
+    except (TypeError, ValueError, AttributeError, exc.DBAPIError, exc.StatementError) as error:
+        if isinstance(error, SnapshotError):
+            raise
+        raise SnapshotError(f"snapshot rows do not fit the tables: {error}") from None
+    return restored
+
+
+def _typed(table: Table, row: dict[str, object]) -> dict[str, object]:
+    typed = {}
+    for key, value in row.items():
+        column = table.c.get(key)
+        if column is None or key == "realm" or column is table.autoincrement_column:
+            raise SnapshotError(f"unexpected column {key!r} for table {table.name!r}")
+        if isinstance(column.type, DateTime) and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        typed[key] = value
+    return typed

@@ -8,18 +8,28 @@ from fastapi.testclient import TestClient
 def test_health_and_ready(client: TestClient) -> None:
     assert client.get("/_isosim/health").json() == {"status": "ok"}
     ready = client.get("/_isosim/ready").json()
-    assert ready["status"] == "ready" and ready["packs"] == ["isone-sandbox"]
+    assert ready["status"] == "ready"
+    assert ready["packs"] == [
+        "isone-sandbox",
+        "caiso-mapstage",
+        "caiso-sandbox",
+        "caiso-production",
+        "caiso-production-ecn",
+    ]
 
 
 def test_packs_lists_the_environment_and_its_hosts(client: TestClient) -> None:
-    (pack,) = client.get("/_isosim/packs").json()
+    pack = client.get("/_isosim/packs").json()[0]
     assert pack["name"] == "isone-sandbox" and pack["iso"] == "ISO-NE" and pack["environment"] == "Sandbox"
     assert "sandboxsmd.iso-ne.com" in pack["hosts"] and pack["path_prefix"] == "/env/isone-sandbox"
 
 
 def test_reset_of_an_unknown_pack_is_404(client: TestClient) -> None:
     assert client.post("/_isosim/reset?pack=nope").status_code == 404
-    assert client.post("/_isosim/reset?pack=isone-sandbox").json() == {"reset": ["isone-sandbox"]}
+    assert client.post("/_isosim/reset?pack=isone-sandbox").json() == {
+        "reset": ["isone-sandbox"],
+        "tenant": None,
+    }
 
 
 def test_clock_can_be_frozen_run_faster_and_restored(client: TestClient) -> None:

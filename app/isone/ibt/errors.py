@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from starlette.responses import PlainTextResponse, Response
+
 
 class IbtError(Exception):
     def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
@@ -28,3 +30,9 @@ def not_found(detail: str) -> IbtError:
 
 def forbidden(detail: str) -> IbtError:
     return IbtError(403, detail)
+
+
+def render(status: int, detail: str, headers: dict[str, str]) -> Response:
+    """The wire form of an IBT error; also used by the shared pipeline for faults and maintenance."""
+    error = IbtError(status, detail, headers)
+    return PlainTextResponse(error.body, status_code=status, headers=error.headers)

@@ -7,26 +7,25 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from app.core import database, http, identity
-from app.core.pipeline import pack_of
+from app.core import database, http
+from app.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
 from app.core.runtime import Runtime
 from app.isone.ibt import codec, rules
-from app.isone.ibt.errors import IbtError, forbidden, not_found
+from app.isone.ibt.errors import IbtError, forbidden, not_found, render
 
 MOUNT = "/sms_oper_contract"
 MEDIA_TYPE = "application/vnd.iso-ne.contract.customers.v1+xml"
 GENERIC_MEDIA_TYPE = "application/xml"
 ROLE = "IBT"
-_IDENTITY_KEY = "isosim.identity"
 _CHALLENGE = {"WWW-Authenticate": 'Basic realm="IBT"'}
 
 
 def _error(error: IbtError) -> Response:
-    return PlainTextResponse(error.body, status_code=error.status, headers=error.headers)
+    return render(error.status, error.detail, error.headers)
 
 
 class IbtService:
@@ -69,23 +68,16 @@ class IbtService:
         await self.routes(scope, receive, send)
 
     def _authenticate(self, scope: Scope) -> Response | None:
-        headers = dict((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
-        try:
-            found = identity.resolve(
-                pack_of(scope),
-                headers.get("authorization"),
-                headers.get(self.runtime.settings.identity_header.lower()),
-                self.runtime.settings.default_user,
-            )
-        except identity.BadCredentials as exc:
-            return _error(IbtError(401, str(exc), _CHALLENGE))
+        """The pipeline has resolved who is calling; IBT decides whether that is enough."""
+        if IDENTITY_ERROR_KEY in scope:
+            return _error(IbtError(401, str(scope[IDENTITY_ERROR_KEY]), _CHALLENGE))
+        found = scope.get(IDENTITY_KEY)
         if found is None:
             return _error(
                 IbtError(401, "a client certificate or credentials of an IBT user are required", _CHALLENGE)
             )
         if ROLE not in found.user.roles:
             return _error(forbidden(f"user {found.user.name} does not have the {ROLE} role"))
-        scope[_IDENTITY_KEY] = found
         return None
 
     # --- errors ---------------------------------------------------------------------------------
@@ -113,7 +105,7 @@ class IbtService:
         if not text.isdigit():
             raise not_found(f"no IBT resource at {request.url.path} (customerId must be numeric)")
         customer_id = int(text)
-        user = request.scope[_IDENTITY_KEY].user
+        user = request.scope[IDENTITY_KEY].user
         if user.customer_id != customer_id:
             raise forbidden(f"user {user.name} may not access the data of customer {customer_id}")
         return customer_id
@@ -128,7 +120,7 @@ class IbtService:
         return Response(body, media_type=f"{media_type};charset=UTF-8")
 
     def _realm(self, request: Request) -> str:
-        return self.runtime.realm(pack_of(request.scope))
+        return realm_of(request.scope)
 
     # --- resources ------------------------------------------------------------------------------
 

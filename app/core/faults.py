@@ -1,0 +1,119 @@
+"""Fault rules: make chosen requests slow, fail with the service's own error, or lose their connection.
+
+A rule matches on pack, path (glob), method, operation and identity; it fires with a probability
+drawn from its own seeded generator (the same seed fires on the same requests, run after run) and
+at most `count` times. A fault acts before the service sees the request, so it never changes state.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class FaultSpec(BaseModel):
+    """What the control API accepts (POST /_isosim/faults)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pack: str | None = None
+    path: str = "*"  # glob over the request path, e.g. /sms_oper_contract/*/contractSubaccountMappings
+    method: str | None = None
+    operation: str | None = None  # a service's operation name, where the service names one
+    identity: str | None = None  # user name
+    action: Literal["latency", "error", "drop"]
+    latency_ms: float | None = Field(None, ge=0)  # fixed delay...
+    latency_ms_max: float | None = Field(None, ge=0)  # ...or a random one in [latency_ms, latency_ms_max]
+    status: int | None = Field(None, ge=400, le=599)  # for "error": answered with the service's body
+    message: str = "fault injected by isosim"
+    probability: float = Field(1.0, ge=0, le=1)
+    seed: int | None = None
+    count: int | None = Field(None, ge=1)  # fire at most this many times
+
+    @model_validator(mode="after")
+    def _complete(self) -> FaultSpec:
+        if self.action == "latency" and self.latency_ms is None:
+            raise ValueError("a latency fault needs latency_ms")
+        if self.action == "error" and self.status is None:
+            raise ValueError("an error fault needs status")
+        if self.latency_ms_max is not None and (self.latency_ms or 0) > self.latency_ms_max:
+            raise ValueError("latency_ms_max must not be less than latency_ms")
+        return self
+
+
+@dataclass
+class Fault:
+    id: str
+    spec: FaultSpec
+    fired: int = 0
+    _random: random.Random = field(default_factory=random.Random)
+
+    def matches(self, pack: str, path: str, method: str, operation: str | None, identity: str | None) -> bool:
+        s = self.spec
+        return (
+            (s.pack is None or s.pack == pack)
+            and fnmatch.fnmatchcase(path, s.path)
+            and (s.method is None or s.method.upper() == method)
+            and (s.operation is None or s.operation == operation)
+            and (s.identity is None or s.identity == identity)
+        )
+
+    def view(self) -> dict[str, object]:
+        return {"id": self.id, "fired": self.fired, **self.spec.model_dump(exclude_none=True)}
+
+
+@dataclass(frozen=True)
+class Firing:
+    fault: Fault
+    delay_ms: float
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._rules: dict[str, Fault] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def add(self, spec: FaultSpec) -> Fault:
+        with self._lock:
+            fault = Fault(f"f{next(self._ids)}", spec, _random=random.Random(spec.seed))
+            self._rules[fault.id] = fault
+        return fault
+
+    def list(self) -> list[Fault]:
+        return list(self._rules.values())
+
+    def remove(self, fault_id: str) -> bool:
+        with self._lock:
+            return self._rules.pop(fault_id, None) is not None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def fire(
+        self, pack: str, path: str, method: str, operation: str | None, identity: str | None
+    ) -> Firing | None:
+        """The first matching rule that fires for this request, if any (rules are tried in order)."""
+        with self._lock:
+            for fault in self._rules.values():
+                spec = fault.spec
+                if spec.count is not None and fault.fired >= spec.count:
+                    continue
+                if not fault.matches(pack, path, method, operation, identity):
+                    continue
+                # One draw per matching request, so a seed gives the same firings on every run.
+                if fault._random.random() >= spec.probability:
+                    continue
+                fault.fired += 1
+                delay = spec.latency_ms or 0.0
+                if spec.latency_ms_max is not None:
+                    delay = fault._random.uniform(spec.latency_ms or 0.0, spec.latency_ms_max)
+                return Firing(fault, delay)
+        return None
