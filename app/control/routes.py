@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -210,6 +210,7 @@ def clear_faults(request: Request) -> Response:
 
 
 def _filter(
+    # The journal's filters, shared by listing and counting (a FastAPI dependency).
     pack: str | None = None,
     tenant: str | None = None,
     identity: str | None = None,
@@ -224,33 +225,16 @@ def _filter(
 @router.get("/journal", summary="Requests seen, oldest first (a ring buffer of ISOSIM_JOURNAL_CAPACITY)")
 def journal(
     request: Request,
-    pack: str | None = None,
-    tenant: str | None = None,
-    identity: str | None = None,
-    method: str | None = None,
-    path: str | None = Query(None, description="glob, e.g. /sms_oper_contract/*"),
-    status: int | None = None,
-    since_id: int | None = Query(None, description="only entries after this id"),
+    where: Filter = Depends(_filter),
     limit: int | None = Query(None, ge=1, description="only the last N matching entries"),
 ) -> dict[str, object]:
     runtime = _runtime(request)
-    where = _filter(pack, tenant, identity, method, path, status, since_id)
     entries = runtime.journal.select(where, limit)
     return {"capacity": runtime.journal.capacity, "entries": [e.as_dict() for e in entries]}
 
 
 @router.get("/journal/count", summary="How many journaled requests match")
-def journal_count(
-    request: Request,
-    pack: str | None = None,
-    tenant: str | None = None,
-    identity: str | None = None,
-    method: str | None = None,
-    path: str | None = None,
-    status: int | None = None,
-    since_id: int | None = None,
-) -> dict[str, int]:
-    where = _filter(pack, tenant, identity, method, path, status, since_id)
+def journal_count(request: Request, where: Filter = Depends(_filter)) -> dict[str, int]:
     return {"count": len(_runtime(request).journal.select(where))}
 
 

@@ -56,10 +56,6 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 @contextmanager
 def read(engine: Engine) -> Iterator[Connection]:
     """A read-only transaction: one consistent snapshot for the whole request."""

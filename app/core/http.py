@@ -41,12 +41,11 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     header rules every offer out. No Accept header accepts anything (RFC 9110 12.5.1)."""
     if not accept or not accept.strip():
         return offers[0]
-    ranges = _ranges(accept)
+    q_for = dict(_ranges(accept))
     best, best_q = None, 0.0
     for offer in offers:
         main = offer.split("/", 1)[0]
         # The most specific range that matches decides the offer's quality.
-        q_for = {kind: q for kind, q in ranges}
         q = q_for.get(offer, q_for.get(f"{main}/*", q_for.get("*/*", 0.0)))
         if q > best_q:
             best, best_q = offer, q

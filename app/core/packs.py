@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -199,6 +199,3 @@ def discover(search_path: list[Path]) -> dict[str, Path]:
             for manifest in sorted(base.glob(f"*/{MANIFEST}")):
                 found.setdefault(manifest.parent.name, manifest.parent)
     return found
-
-
-Loader = Callable[[Pack], None]

@@ -22,7 +22,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import identity
 from app.core.maintenance import window_end
-from app.core.packs import Pack
 from app.core.runtime import Runtime
 
 PACK_KEY = "isosim.pack"
@@ -38,10 +37,6 @@ TENANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 CONTROL_PREFIXES = ("/_isosim", "/docs", "/redoc", "/openapi.json")
 
 ErrorRenderer = Callable[[int, str, dict[str, str]], Response]
-
-
-def pack_of(scope: Scope) -> Pack:
-    return scope[PACK_KEY]
 
 
 def realm_of(scope: Scope) -> str:
@@ -190,8 +185,8 @@ class Pipeline:
             status=0 if firing and firing.fault.spec.action == "drop" else recorder.status,
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
             fault=firing.fault.id if firing else None,
-            request_body=journal.body(recorder.request_body) if journal.keep_bodies else None,
-            response_body=journal.body(recorder.response_body) if journal.keep_bodies else None,
+            request_body=journal.body(recorder.request_body),
+            response_body=journal.body(recorder.response_body),
         )
 
 

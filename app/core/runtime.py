@@ -15,10 +15,7 @@ from app.core.faults import Faults
 from app.core.journal import Journal
 from app.core.packs import Pack, find_pack_folder
 from app.core.settings import Settings
-from app.core.state import StateModel
-
-# Tenant names cannot hold it (see pipeline.TENANT_NAME), so realms never collide.
-TENANT_SEPARATOR = "~"
+from app.core.state import TENANT_SEPARATOR, StateModel
 
 
 @dataclass

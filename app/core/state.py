@@ -56,6 +56,9 @@ realms = Table(
 )
 
 TEMPLATE_PREFIX = "@pack:"
+# Between a pack's name and a tenant's in a realm name; tenant names cannot hold it
+# (pipeline.TENANT_NAME), so realms never collide.
+TENANT_SEPARATOR = "~"
 
 
 def load_pack(folder: Path, models: Sequence[StateModel]) -> Pack:
@@ -196,7 +199,11 @@ def restore(
         with database.write(engine) as conn:
             for realm, content in dict(document.get("realms") or {}).items():
                 pack = packs.get(content.get("pack"))
-                if pack is None or realm.startswith(TEMPLATE_PREFIX) or realm.split("~")[0] != pack.name:
+                if (
+                    pack is None
+                    or realm.startswith(TEMPLATE_PREFIX)
+                    or realm.split(TENANT_SEPARATOR)[0] != pack.name
+                ):
                     raise SnapshotError(f"realm {realm!r} does not belong to a pack served here")
                 _clear(conn, realm, list(by_name.values()))
                 for name, rows in content.get("tables", {}).items():
