@@ -408,3 +408,34 @@ def test_body_larger_than_the_configured_limit_is_413(fresh_app) -> None:  # typ
     assert response.status_code == 413
     assert response.text.startswith("Request Entity Too Large: ")
     assert post(client, sample("3.2.8-mappings-post-request.xml")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            NS_OPEN.encode() + b"<contract_subaccount_mapping>\xff\xfe</contract_subaccount_mapping>",
+            "not well-formed XML",
+        ),
+        (b'<?xml version="1.0" encoding="UTF-16"?>' + NS_OPEN.encode(), "not well-formed XML"),
+        (b'<?xml version="1.0" encoding="X-NOPE"?>' + NS_OPEN.encode(), "Unsupported encoding"),
+        (
+            NS_OPEN.encode() + b"<a>" * 5000 + b"</a>" * 5000 + b"</contract_subaccount_mappings>",
+            "Excessive depth",
+        ),
+        (
+            NS_OPEN.encode()
+            + b'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd"/>'
+            + b"</contract_subaccount_mappings>",
+            "not valid against",
+        ),
+    ],
+    ids=["invalid-utf8", "lying-encoding", "unknown-encoding", "deep-nesting", "xinclude"],
+)
+def test_hostile_bodies_get_the_services_400_and_store_nothing(
+    client: TestClient, body: bytes, message: str
+) -> None:
+    if not body.endswith(b"</contract_subaccount_mappings>"):
+        body += b"</contract_subaccount_mappings>"
+    assert_rejected(client, body, message)
+    assert "root:" not in post(client, body).text  # nothing was read from the file system
