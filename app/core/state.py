@@ -20,18 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     DateTime,
     Engine,
+    Row,
     String,
     Table,
+    and_,
     delete,
     exc,
+    func,
     insert,
     literal,
+    or_,
     select,
+    update,
 )
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.core import database
 from app.core.packs import Pack, read_manifest
@@ -53,6 +60,18 @@ realms = Table(
     Column("pack", String(100), nullable=False),
     Column("seeded_at", DateTime, nullable=False),
     Column("fingerprint", String(64), nullable=False, server_default=""),
+)
+
+# For each realm and table with a surrogate key: the realm's rows were copied from the template's
+# with ids shifted by `shift`, and hold ids `low` to `high`. That makes a reset incremental.
+copies = Table(
+    "isosim_copy",
+    database.metadata,
+    Column("realm", String(200), primary_key=True),
+    Column("table_name", String(100), primary_key=True),
+    Column("shift", BigInteger, nullable=False),
+    Column("low", BigInteger, nullable=False),
+    Column("high", BigInteger, nullable=False),
 )
 
 TEMPLATE_PREFIX = "@pack:"
@@ -86,6 +105,7 @@ def _clear(conn: Connection, realm: str, tables: list[Table]) -> None:
     for table in reversed(tables):
         conn.execute(delete(table).where(table.c.realm == realm))
     conn.execute(delete(realms).where(realms.c.realm == realm))
+    conn.execute(delete(copies).where(copies.c.realm == realm))
 
 
 def _mark(conn: Connection, realm: str, pack: Pack) -> None:
@@ -97,6 +117,7 @@ def _mark(conn: Connection, realm: str, pack: Pack) -> None:
 
 
 def _ensure_template(conn: Connection, pack: Pack, tables: list[Table]) -> str:
+    """The pack's template realm, rebuilt if the pack's files changed since it was built."""
     template = TEMPLATE_PREFIX + pack.name
     held = conn.execute(select(realms.c.fingerprint).where(realms.c.realm == template)).scalar()
     if held != pack.fingerprint:
@@ -120,13 +141,139 @@ def _copy(conn: Connection, table: Table, source: str, target: str) -> None:
 
 
 def seed(conn: Connection, realm: str, pack: Pack, models: Sequence[StateModel]) -> None:
-    """Make `realm` hold exactly the pack's state, inside the caller's transaction."""
+    """Make `realm` hold exactly the pack's state, inside the caller's transaction.
+
+    A realm already copied from the current template is refreshed row by row: only what writes
+    changed is undone, which costs milliseconds. Otherwise (first seed, pack changed, ids not
+    shifted uniformly) it is cleared and copied whole.
+    """
     tables = _tables(models)
     template = _ensure_template(conn, pack, tables)
+    held = conn.execute(select(realms.c.fingerprint).where(realms.c.realm == realm)).scalar()
+    if held == pack.fingerprint and _refresh(conn, realm, template, tables):
+        conn.execute(update(realms).where(realms.c.realm == realm).values(seeded_at=datetime.now(UTC)))
+        return
     _clear(conn, realm, tables)
     for table in tables:
         _copy(conn, table, template, realm)
+        _record_shift(conn, table, template, realm)
     _mark(conn, realm, pack)
+
+
+def _same(a: Table, b: Table, columns: list[str]) -> ColumnElement[bool]:
+    return and_(*(a.c[name].is_not_distinct_from(b.c[name]) for name in columns))
+
+
+def _record_shift(conn: Connection, table: Table, template: str, realm: str) -> None:
+    """After a whole copy: remember the id shift if every row sits at template id + shift."""
+    surrogate = table.autoincrement_column
+    if surrogate is None:
+        return
+    stats = []
+    for name in (template, realm):
+        stats.append(
+            conn.execute(
+                select(func.count(), func.min(surrogate), func.max(surrogate)).where(table.c.realm == name)
+            ).one()
+        )
+    (t_count, t_low, t_high), (r_count, r_low, r_high) = stats
+    if not r_count or r_count != t_count or r_high - r_low + 1 != r_count or t_high - t_low + 1 != t_count:
+        return
+    shift = r_low - t_low
+    source = table.alias("source")
+    columns = [c.name for c in table.c if c.name != "realm" and c is not surrogate]
+    matched = conn.execute(
+        select(func.count())
+        .select_from(table.join(source, source.c[surrogate.name] == surrogate - shift))
+        .where(table.c.realm == realm, source.c.realm == template, _same(table, source, columns))
+    ).scalar_one()
+    if matched == r_count:
+        conn.execute(
+            insert(copies).values(realm=realm, table_name=table.name, shift=shift, low=r_low, high=r_high)
+        )
+
+
+def _refresh(conn: Connection, realm: str, template: str, tables: list[Table]) -> bool:
+    """Undo the writes made to `realm` since it was copied; False (nothing done) if it cannot.
+
+    Runs in a savepoint: any conflict midway (a unique index between two updated rows) rolls the
+    attempt back and the caller copies the realm whole instead.
+    """
+    shifts = {row.table_name: row for row in conn.execute(select(copies).where(copies.c.realm == realm))}
+    if any(t.autoincrement_column is not None and t.name not in shifts for t in tables):
+        return False
+    savepoint = conn.begin_nested()
+    try:
+        for table in reversed(tables):  # children first: nothing left refers to a deleted parent
+            _delete_extra(conn, table, realm, template, shifts.get(table.name))
+        for table in tables:  # parents first
+            _restore_changed(conn, table, realm, template, shifts.get(table.name))
+        savepoint.commit()
+        return True
+    except exc.DBAPIError:
+        savepoint.rollback()
+        return False
+
+
+def _keys(table: Table) -> tuple[list[str], list[str]]:
+    """(key columns, other columns), realm excluded: a surrogate id, else the primary key."""
+    surrogate = table.autoincrement_column
+    key = (
+        [surrogate.name]
+        if surrogate is not None
+        else [c.name for c in table.primary_key if c.name != "realm"]
+    )
+    return key, [c.name for c in table.c if c.name != "realm" and c.name not in key]
+
+
+def _counterpart(table: Table, source: Table, shift: Row | None) -> ColumnElement[bool]:
+    """`source` is the template row of `table`'s row: same key (ids shifted back)."""
+    key, _ = _keys(table)
+    if shift is not None:
+        return source.c[key[0]] == table.c[key[0]] - shift.shift
+    return and_(*(source.c[name] == table.c[name] for name in key))
+
+
+def _delete_extra(conn: Connection, table: Table, realm: str, template: str, shift: Row | None) -> None:
+    source = table.alias("source")
+    if shift is not None:
+        surrogate = table.autoincrement_column
+        assert surrogate is not None
+        outside = or_(surrogate < shift.low, surrogate > shift.high)
+        conn.execute(delete(table).where(table.c.realm == realm, outside))
+    else:
+        in_template = select(source.c.realm).where(
+            source.c.realm == template, _counterpart(table, source, None)
+        )
+        conn.execute(delete(table).where(table.c.realm == realm, ~in_template.exists()))
+
+
+def _restore_changed(conn: Connection, table: Table, realm: str, template: str, shift: Row | None) -> None:
+    key, others = _keys(table)
+    source = table.alias("source")
+    match = and_(source.c.realm == template, _counterpart(table, source, shift))
+    if others:
+        differs = or_(*(source.c[name].is_distinct_from(table.c[name]) for name in others))
+        conn.execute(
+            update(table)
+            .where(table.c.realm == realm, select(source.c.realm).where(match, differs).exists())
+            .values({name: select(source.c[name]).where(match).scalar_subquery() for name in others})
+        )
+    # Rows a write deleted come back, with the ids they had.
+    target = table.alias("target")
+    if shift is not None:
+        id_name = key[0]
+        present = select(target.c.realm).where(target.c[id_name] == source.c[id_name] + shift.shift)
+        shifted = [(source.c[id_name] + shift.shift).label(id_name)]
+    else:
+        present = select(target.c.realm).where(
+            target.c.realm == realm, *(target.c[name] == source.c[name] for name in key)
+        )
+        shifted = [source.c[name] for name in key]
+    missing = select(literal(realm), *shifted, *(source.c[name] for name in others)).where(
+        source.c.realm == template, ~present.exists()
+    )
+    conn.execute(insert(table).from_select([table.c.realm, *key, *others], missing))
 
 
 def ensure_seeded(engine: Engine, realm: str, pack: Pack, models: Sequence[StateModel]) -> bool:

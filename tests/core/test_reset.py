@@ -86,3 +86,44 @@ def test_the_comparison_sees_a_write(client: TestClient) -> None:
         client.post(f"{IBT}/4/contractSubaccountMappings", content=body, headers=headers).status_code == 200
     )
     assert everything(client) != pristine
+
+
+def test_reset_undoes_any_kind_of_write_to_any_table(client: TestClient, app) -> None:  # type: ignore[no-untyped-def]
+    """Writes no IBT request makes yet (later services will): rows of every table changed, deleted and
+    added, straight in the database. A reset (incremental: only those rows are touched) undoes them."""
+    from sqlalchemy import delete, insert, select, update
+
+    from app.core import database
+    from app.core.state import copies
+    from app.isone.ibt.tables import contract, customer, mapping_version, subaccount_version
+
+    client.post("/_isosim/reset")
+    pristine = client.get("/_isosim/snapshot?pack=isone-sandbox").json()
+    engine = app.state.runtime.engine
+    realm = "isone-sandbox"
+    with database.write(engine) as conn:
+        assert conn.execute(select(copies.c.shift).where(copies.c.realm == realm)).first() is not None
+        mv, c, sv = mapping_version.c, contract.c, subaccount_version.c
+        first_id = conn.execute(select(mv.id).where(mv.realm == realm).order_by(mv.id)).scalars().first()
+        conn.execute(delete(mapping_version).where(mv.id == first_id))  # a historical row deleted
+        conn.execute(update(mapping_version).where(mv.id == first_id + 7).values(subaccount_id="Default"))
+        conn.execute(update(contract).where(c.realm == realm, c.contract_id == 999999).values(status="Deny"))
+        conn.execute(
+            update(subaccount_version).where(sv.realm == realm, sv.customer_id == 1).values(name="x")
+        )
+        conn.execute(insert(customer).values(realm=realm, customer_id=77, name="Newcomer"))
+        conn.execute(
+            delete(subaccount_version).where(
+                sv.realm == realm, sv.customer_id == 5, sv.subaccount_id == "PIO2"
+            )
+        )
+    assert client.get("/_isosim/snapshot?pack=isone-sandbox").json() != pristine
+    client.post("/_isosim/reset")
+    assert client.get("/_isosim/snapshot?pack=isone-sandbox").json() == pristine
+
+    # Without a recorded id shift (e.g. after a snapshot import) the reset copies the realm whole.
+    with database.write(engine) as conn:
+        conn.execute(delete(copies).where(copies.c.realm == realm))
+        conn.execute(update(contract).where(contract.c.realm == realm).values(status="Gone"))
+    client.post("/_isosim/reset")
+    assert client.get("/_isosim/snapshot?pack=isone-sandbox").json() == pristine
