@@ -5,9 +5,9 @@ and a loader that turns a pack's data files into rows. Seeding a realm, resettin
 whether a persisted database already holds it are the same code for every service.
 
 A pack's rows are inserted once into a pristine template realm (`@pack:<name>`); every realm of
-that pack is then made, or reset, by copying the template inside the database (INSERT ... SELECT),
-which costs milliseconds where inserting rows from Python costs a hundred or more. The template is
-rebuilt only when the pack's files change (their fingerprint is kept beside it).
+that pack is made by copying the template inside the database (INSERT ... SELECT), and reset by
+undoing only the rows writes changed since (see `seed`). The template is rebuilt only when the
+pack's files change (their fingerprint is kept beside it).
 """
 
 from __future__ import annotations
