@@ -212,12 +212,37 @@ _MAPPING_COLUMNS = (
 )
 
 
+def _with_parties(source):  # type: ignore[no-untyped-def]
+    """`source` (holding ibt_contract) joined to the contract's buyer and seller, for their names."""
+    c = contract.c
+    return source.join(_buyer, and_(_buyer.c.realm == c.realm, _buyer.c.customer_id == c.buyer_id)).join(
+        _seller, and_(_seller.c.realm == c.realm, _seller.c.customer_id == c.seller_id)
+    )
+
+
+_VERSION_WITH_CONTRACT = mapping_version.join(
+    contract,
+    and_(
+        contract.c.realm == mapping_version.c.realm, contract.c.contract_id == mapping_version.c.contract_id
+    ),
+)
+
+
 def _mapping_join():  # type: ignore[no-untyped-def]
-    mv, c = mapping_version.c, contract.c
-    return (
-        mapping_version.join(contract, and_(c.realm == mv.realm, c.contract_id == mv.contract_id))
-        .join(_buyer, and_(_buyer.c.realm == c.realm, _buyer.c.customer_id == c.buyer_id))
-        .join(_seller, and_(_seller.c.realm == c.realm, _seller.c.customer_id == c.seller_id))
+    return _with_parties(_VERSION_WITH_CONTRACT)
+
+
+def _mapping(customer_id: int, row) -> codec.Mapping:  # type: ignore[no-untyped-def]
+    """A mapping without versions, from a row carrying the contract's columns (_MAPPING_COLUMNS)."""
+    return codec.Mapping(
+        customer_id=customer_id,
+        contract_id=row.contract_id,
+        market_name=MARKET_NAMES[row.category],
+        buyer_name=row.buyer_name,
+        seller_name=row.seller_name,
+        contract_begin=row.contract_begin,
+        contract_end=row.contract_end,
+        status=row.status,
     )
 
 
@@ -226,18 +251,7 @@ def _group(customer_id: int, rows: Iterable) -> list[codec.Mapping]:  # type: ig
     mappings: list[codec.Mapping] = []
     for row in rows:
         if not mappings or mappings[-1].contract_id != row.contract_id:
-            mappings.append(
-                codec.Mapping(
-                    customer_id=customer_id,
-                    contract_id=row.contract_id,
-                    market_name=MARKET_NAMES[row.category],
-                    buyer_name=row.buyer_name,
-                    seller_name=row.seller_name,
-                    contract_begin=row.contract_begin,
-                    contract_end=row.contract_end,
-                    status=row.status,
-                )
-            )
+            mappings.append(_mapping(customer_id, row))
         mappings[-1].versions.append(
             codec.MappingVersion(row.begin, row.end, format_instant(row.version), row.subaccount_id)
         )
@@ -266,10 +280,7 @@ def current_mappings(
     """(total matching versions, the requested page of them grouped by contract)."""
     mv = mapping_version.c
     where = _conditions(realm, customer_id, query)
-    with_contract = mapping_version.join(
-        contract, and_(contract.c.realm == mv.realm, contract.c.contract_id == mv.contract_id)
-    )
-    total = conn.execute(select(func.count()).select_from(with_contract).where(*where)).scalar_one()
+    total = conn.execute(select(func.count()).select_from(_VERSION_WITH_CONTRACT).where(*where)).scalar_one()
     rows = conn.execute(
         select(*_MAPPING_COLUMNS)
         .select_from(_mapping_join())
@@ -339,23 +350,15 @@ def apply_mappings(
     instant = now()
     stamp = instant.replace(microsecond=instant.microsecond // 1000 * 1000, tzinfo=None)
     changed = _make_current(conn, realm, customer_id, planned, stamp)
-    return [
-        codec.Mapping(
-            customer_id=customer_id,
-            contract_id=mapping.contract_id,
-            market_name=MARKET_NAMES[contracts[mapping.contract_id].category],
-            buyer_name=contracts[mapping.contract_id].buyer_name,
-            seller_name=contracts[mapping.contract_id].seller_name,
-            contract_begin=contracts[mapping.contract_id].begin,
-            contract_end=contracts[mapping.contract_id].end,
-            status=contracts[mapping.contract_id].status,
-            versions=[
-                codec.MappingVersion(begin, end, format_instant(changed[(mapping.contract_id, begin)]), sub)
-                for begin, end, sub in periods
-            ],
-        )
-        for mapping, periods in planned
-    ]
+    stored = []
+    for mapping, periods in planned:
+        result = _mapping(customer_id, contracts[mapping.contract_id])
+        result.versions = [
+            codec.MappingVersion(begin, end, format_instant(changed[(mapping.contract_id, begin)]), sub)
+            for begin, end, sub in periods
+        ]
+        stored.append(result)
+    return stored
 
 
 def _lock_contracts(conn: Connection, realm: str, contract_ids: list[int]) -> dict[int, object]:
@@ -371,17 +374,13 @@ def _lock_contracts(conn: Connection, realm: str, contract_ids: list[int]) -> di
             c.category,
             c.buyer_id,
             c.seller_id,
-            c.begin,
-            c.end,
+            c.begin.label("contract_begin"),
+            c.end.label("contract_end"),
             c.status,
             _buyer.c.name.label("buyer_name"),
             _seller.c.name.label("seller_name"),
         )
-        .select_from(
-            contract.join(_buyer, and_(_buyer.c.realm == c.realm, _buyer.c.customer_id == c.buyer_id)).join(
-                _seller, and_(_seller.c.realm == c.realm, _seller.c.customer_id == c.seller_id)
-            )
-        )
+        .select_from(_with_parties(contract))
         .where(c.realm == realm, c.contract_id.in_(contract_ids))
         .order_by(c.contract_id)
         .with_for_update(of=contract)
@@ -407,7 +406,7 @@ def _check_versions(
 ) -> list[tuple[datetime, datetime, str]]:
     """3.2.5 for each version; returns (begin, end, subaccount_id) of each requested period."""
     contract_id = mapping.contract_id
-    periods = dict(monthly_periods(found.begin, found.end))
+    periods = dict(monthly_periods(found.contract_begin, found.contract_end))
     months: set[datetime] = set()
     checked = []
     for version in mapping.versions:
@@ -417,16 +416,17 @@ def _check_versions(
         end = (
             version.end
             if version.end is not None
-            else periods.get(begin, min(next_month_start(begin), found.end))
+            else periods.get(begin, min(next_month_start(begin), found.contract_end))
         )
-        if begin < found.begin:
+        if begin < found.contract_begin:
             raise bad_request(
-                f"{label}: begin must not be earlier than the contract begin {format_instant(found.begin)}"
+                f"{label}: begin must not be earlier than the contract begin "
+                f"{format_instant(found.contract_begin)}"
             )
-        if end > found.end:
+        if end > found.contract_end:
             raise bad_request(
                 f"{label}: end {format_instant(end)} must not be later than the contract end "
-                f"{format_instant(found.end)}"
+                f"{format_instant(found.contract_end)}"
             )
         if begin >= end:
             raise bad_request(f"{label}: begin must be earlier than end {format_instant(end)}")
