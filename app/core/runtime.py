@@ -15,7 +15,7 @@ from app.core.faults import Faults
 from app.core.journal import Journal
 from app.core.packs import Pack, find_pack_folder
 from app.core.settings import Settings
-from app.core.state import TENANT_SEPARATOR, StateModel
+from app.core.state import StateModel
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Runtime:
 
     def realm(self, pack: Pack, tenant: str | None = None) -> str:
         """Where a pack's state lives in the database; each tenant has its own copy."""
-        return pack.name if tenant is None else f"{pack.name}{TENANT_SEPARATOR}{tenant}"
+        return state.realm_name(pack.name, tenant)
 
     def ensure_realm(self, pack: Pack, tenant: str | None) -> str:
         """The realm, seeded from the pack on first use (a tenant's copy is made when it first calls)."""
@@ -75,9 +75,9 @@ class Runtime:
     def tenants(self) -> dict[str, list[str]]:
         """Each pack's tenants that have state in the database."""
         found: dict[str, list[str]] = {name: [] for name in self.packs}
-        for realm in state.realm_names(self.engine):
-            pack, separator, tenant = realm.partition(TENANT_SEPARATOR)
-            if separator and pack in found:
+        for realm, pack in self.realms().items():
+            tenant = state.split_realm(realm)[1]
+            if tenant is not None:
                 found[pack].append(tenant)
         return found
 
@@ -95,7 +95,7 @@ class Runtime:
         """Live realms of the served packs (realm -> pack), narrowed to one pack and/or tenant."""
         found = {}
         for realm in state.realm_names(self.engine):
-            name, _, held_tenant = realm.partition(TENANT_SEPARATOR)
+            name, held_tenant = state.split_realm(realm)
             if name not in self.packs or (pack and name != pack):
                 continue
             if tenant is not None and held_tenant != tenant:

@@ -80,6 +80,17 @@ TEMPLATE_PREFIX = "@pack:"
 TENANT_SEPARATOR = "~"
 
 
+def realm_name(pack: str, tenant: str | None) -> str:
+    """Where a pack's state (or one tenant's copy of it) lives in the database."""
+    return pack if tenant is None else f"{pack}{TENANT_SEPARATOR}{tenant}"
+
+
+def split_realm(realm: str) -> tuple[str, str | None]:
+    """(pack, tenant or None) of a realm name."""
+    pack, separator, tenant = realm.partition(TENANT_SEPARATOR)
+    return pack, tenant if separator else None
+
+
 def load_pack(folder: Path, models: Sequence[StateModel]) -> Pack:
     """Read and check a whole pack: manifest and every service's data. Raises PackError."""
     pack = Pack(path=folder, manifest=read_manifest(folder))
@@ -346,11 +357,7 @@ def restore(
         with database.write(engine) as conn:
             for realm, content in dict(document.get("realms") or {}).items():
                 pack = packs.get(content.get("pack"))
-                if (
-                    pack is None
-                    or realm.startswith(TEMPLATE_PREFIX)
-                    or realm.split(TENANT_SEPARATOR)[0] != pack.name
-                ):
+                if pack is None or realm.startswith(TEMPLATE_PREFIX) or split_realm(realm)[0] != pack.name:
                     raise SnapshotError(f"realm {realm!r} does not belong to a pack served here")
                 _clear(conn, realm, list(by_name.values()))
                 for name, rows in content.get("tables", {}).items():
