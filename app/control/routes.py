@@ -14,7 +14,7 @@ from sqlalchemy import text
 from app.core.faults import FaultSpec
 from app.core.journal import Filter
 from app.core.runtime import Runtime
-from app.core.state import SnapshotError
+from app.core.state import TENANT_NAME, SnapshotError
 
 router = APIRouter(prefix="/_isosim", tags=["control"])
 
@@ -23,6 +23,16 @@ TenantHeader = Header(None, alias="X-Isosim-Tenant", description="act on this te
 
 def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime
+
+
+def _tenant(query: str | None, header: str | None) -> str | None:
+    """The tenant a control request names (query parameter first), held to the pipeline's rule."""
+    chosen = query or header
+    if chosen is not None and not TENANT_NAME.fullmatch(chosen):
+        raise HTTPException(
+            422, "a tenant name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    return chosen
 
 
 def _pack_names(runtime: Runtime, pack: str | None) -> list[str]:
@@ -83,7 +93,7 @@ def reset(
 ) -> dict[str, object]:
     runtime = _runtime(request)
     names = _pack_names(runtime, pack)
-    chosen = tenant or tenant_header
+    chosen = _tenant(tenant, tenant_header)
     for name in names:
         runtime.reset(runtime.packs[name], chosen)
     return {"reset": names, "tenant": chosen}
@@ -111,7 +121,7 @@ def export_snapshot(
 ) -> Response:
     runtime = _runtime(request)
     _pack_names(runtime, pack)
-    document = runtime.export(pack, tenant or tenant_header)
+    document = runtime.export(pack, _tenant(tenant, tenant_header))
     stamp = runtime.clock.now().strftime("%Y%m%dT%H%M%SZ")
     return Response(
         json.dumps(document, separators=(",", ":")),

@@ -11,7 +11,6 @@ of the pack's state.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core import identity
 from app.core.maintenance import window_end
 from app.core.runtime import Runtime
+from app.core.state import TENANT_NAME
 
 PACK_KEY = "isosim.pack"
 REALM_KEY = "isosim.realm"
@@ -32,7 +32,6 @@ IDENTITY_ERROR_KEY = "isosim.identity_error"  # identity.BadCredentials when cre
 OPERATION_KEY = "isosim.operation"  # set by services that name their operations (SOAP)
 ENV_PREFIX = "/env/"
 TENANT_HEADER = "x-isosim-tenant"
-TENANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 # The simulator's own pages: never journaled, faulted or put in maintenance.
 CONTROL_PREFIXES = ("/_isosim", "/docs", "/redoc", "/openapi.json")
 

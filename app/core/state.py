@@ -13,6 +13,7 @@ pack's files change (their fingerprint is kept beside it).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,9 +76,10 @@ copies = Table(
 )
 
 TEMPLATE_PREFIX = "@pack:"
-# Between a pack's name and a tenant's in a realm name; tenant names cannot hold it
-# (pipeline.TENANT_NAME), so realms never collide.
+# Between a pack's name and a tenant's in a realm name; tenant names cannot hold it, so realms
+# never collide.
 TENANT_SEPARATOR = "~"
+TENANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def realm_name(pack: str, tenant: str | None) -> str:

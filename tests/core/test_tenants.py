@@ -56,6 +56,14 @@ def test_a_dropped_tenant_starts_again_from_the_pack(client: TestClient) -> None
     assert POSTED not in client.get(HISTORY, headers=tenant("job-c")).text
 
 
+def test_the_control_api_refuses_a_malformed_tenant_name(client: TestClient) -> None:
+    for name in ("a b", "-lead", "a~b"):
+        assert client.post("/_isosim/reset", params={"tenant": name}).status_code == 422
+        assert client.post("/_isosim/reset", headers=tenant(name)).status_code == 422
+        assert client.get("/_isosim/snapshot", params={"tenant": name}).status_code == 422
+    assert client.get("/_isosim/tenants").json()["isone-sandbox"] == []
+
+
 def test_a_malformed_tenant_name_is_the_services_400(client: TestClient) -> None:
     for name in ("", "a b", "x" * 65, "-lead", "a~b", "a/b"):
         response = client.get(HISTORY, headers=tenant(name))
