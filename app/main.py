@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 
+from app.caiso.oasis import routes as oasis_routes
+from app.caiso.oasis import tables as oasis_tables
 from app.control.routes import router as control_router
 from app.core.pipeline import PACK_KEY, Pipeline, ServiceMount, plain_error
 from app.core.runtime import Runtime
@@ -15,7 +17,7 @@ from app.isone.ibt import routes as ibt_routes
 from app.isone.ibt import tables as ibt_tables
 
 # Every service whose state the simulator keeps; seeding, reset and persistence iterate over these.
-STATE_MODELS: tuple[StateModel, ...] = (ibt_tables.STATE,)
+STATE_MODELS: tuple[StateModel, ...] = (ibt_tables.STATE, oasis_tables.STATE)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(control_router)
     app.mount(ibt_routes.MOUNT, ibt_routes.IbtService(runtime))
-    services = [ServiceMount(ibt_routes.MOUNT, ibt_errors.render)]
+    app.mount(oasis_routes.MOUNT, oasis_routes.OasisService(runtime))
+    services = [
+        ServiceMount(ibt_routes.MOUNT, ibt_errors.render),
+        ServiceMount(oasis_routes.MOUNT, oasis_routes.render),
+    ]
     app.add_middleware(Pipeline, runtime=runtime, services=services)
     return app

@@ -190,7 +190,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="session")
 def shared_app(database_url: str) -> FastAPI:
-    return create_app(Settings(database_url=database_url, clock_frozen_at=SAMPLE_POST_INSTANT))
+    # Rate limits off, as CI runs should have them (tests of the limit build their own app).
+    return create_app(
+        Settings(database_url=database_url, clock_frozen_at=SAMPLE_POST_INSTANT, rate_limit=False)
+    )
 
 
 @pytest.fixture

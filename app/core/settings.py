@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5 * 1024 * 1024
     # Whether packs' maintenance windows apply (turn off in CI to test at any hour).
     maintenance: bool = True
+    # Whether packs' rate limits apply (OASIS: one request per 5 s); turn off in CI.
+    rate_limit: bool = True
     # The request journal: how many requests it keeps, and whether (and how much of) bodies.
     journal_capacity: int = 1000
     journal_bodies: bool = False

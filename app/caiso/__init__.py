@@ -1,0 +1,1 @@
+"""CAISO market-participant services."""

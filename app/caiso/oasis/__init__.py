@@ -1,0 +1,1 @@
+"""CAISO OASIS: the public SingleZip and GroupZip download API."""

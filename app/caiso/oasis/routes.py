@@ -1,0 +1,286 @@
+"""OASIS over HTTP: GET /oasisapi/SingleZip and /oasisapi/GroupZip, public (no identity needed).
+
+Every answer is a zip with HTTP 200, errors included (INVALID_REQUEST.xml); only a caller asking more
+often than the pack's rate limit gets HTTP 429. Parameter names are case-insensitive, as on OASIS.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import insert, select
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from app.caiso.oasis import codec, errors
+from app.caiso.oasis.catalogue import GROUPS, REPORTS, SINGLE_REPORTS, Report
+from app.caiso.oasis.errors import OasisError
+from app.caiso.oasis.market import LMP_COMPONENTS, Block, Selection, World, blocks, load_world
+from app.caiso.oasis.tables import group_request
+from app.core import database
+from app.core.pipeline import PACK_KEY, TENANT_KEY, plain_error, realm_of
+from app.core.runtime import Runtime
+
+MOUNT = "/oasisapi"
+MAX_SPAN = timedelta(days=31)
+MAX_NODES = 10
+GROUP_TYPES = ("ALL", "ALL_APNODES")
+_DATETIME = re.compile(r"(\d{8})T(\d{2}):(\d{2})([+-])(\d{2})(\d{2})")
+# Above this many rows a member may pass 2 GiB and needs ZIP64.
+_ZIP64_ROWS = 5_000_000
+
+
+def render(status: int, detail: str, headers: dict[str, str]) -> Response:
+    """OASIS's HTTP-level errors (rate limit, maintenance, injected faults) are plain text."""
+    return plain_error(status, detail, headers)
+
+
+def parse_datetime(text: str | None) -> datetime:
+    """`YYYYMMDDTHH:MM-0000`, any offset."""
+    found = _DATETIME.fullmatch(text or "")
+    if not found:
+        raise OasisError(errors.BAD_DATETIME)
+    day, hour, minute, sign, off_h, off_m = found.groups()
+    try:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
+        local = datetime.strptime(f"{day}{hour}{minute}", "%Y%m%d%H%M")
+        return local.replace(tzinfo=timezone(offset)).astimezone(UTC)
+    except ValueError:
+        raise OasisError(errors.BAD_DATETIME) from None
+
+
+class RateLimit:
+    """At most one request per `seconds` from a caller (its address, per environment and tenant).
+    Refused requests do not restart the wait. Real time, not the simulated clock: clients sleep."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, ...], float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, caller: tuple[str, ...], seconds: float) -> float:
+        """0 if the request may go ahead (and it is counted), else the seconds left to wait."""
+        now = time.monotonic()
+        with self._lock:
+            last = self._last.get(caller)
+            if last is not None and now - last < seconds:
+                return seconds - (now - last)
+            self._last[caller] = now
+            return 0.0
+
+
+class OasisService:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.rate_limit = RateLimit()
+        self.routes = Starlette(
+            routes=[
+                Route("/SingleZip", self.single_zip, methods=["GET"]),
+                Route("/GroupZip", self.group_zip, methods=["GET"]),
+            ],
+            exception_handlers={HTTPException: self._http_error},
+        )
+        self.routes.router.redirect_slashes = False
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        await self.routes(scope, receive, send)
+
+    async def _http_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        detail = "use GET" if exc.status_code == 405 else f"no OASIS resource at {request.url.path}"
+        return render(exc.status_code, detail, dict(exc.headers or {}))
+
+    # --- the two resources --------------------------------------------------------------------------
+
+    def _prologue(self, request: Request) -> tuple[World, dict[str, str], Response | None]:
+        """The environment's OASIS world and the request's parameters, or an early answer."""
+        pack = request.scope[PACK_KEY]
+        world = load_world(pack)
+        if world is None:
+            name = f"{pack.manifest.iso} {pack.manifest.environment} ({pack.name})"
+            return None, {}, render(404, f"no emulated service at {request.url.path} in {name}", {})  # type: ignore[return-value]
+        limit = pack.manifest.settings.rate_limit_seconds
+        if limit and self.runtime.settings.rate_limit:
+            client = request.client.host if request.client else ""
+            left = self.rate_limit.wait((pack.name, request.scope.get(TENANT_KEY) or "", client), limit)
+            if left:
+                detail = f"at most one request per {limit:g} seconds"
+                return None, {}, render(429, detail, {"Retry-After": str(math.ceil(left))})  # type: ignore[return-value]
+        params = {key.lower(): value for key, value in request.query_params.multi_items()}
+        return world, params, None
+
+    async def single_zip(self, request: Request) -> Response:
+        world, params, early = self._prologue(request)
+        if early is not None:
+            return early
+        now = self.runtime.clock.now()
+        try:
+            if not params:
+                raise OasisError(errors.EMPTY_QUERY)
+            report = SINGLE_REPORTS.get(params.get("queryname", ""))
+            if report is None:
+                raise OasisError(errors.NO_SUCH_REPORT)
+            version = self._version(params, report.versions)
+            start, end = self._window(params, request, now)
+            nodes, grp_type = self._nodes(params, report)
+            runs = report.runs_for(params.get("market_run_id"), params.get("execution_type"))
+            filters = {k.upper(): v for k, v in params.items() if k not in _COMMON}
+            selection = Selection(report, runs, start, end, now, nodes, grp_type, filters)
+            return self._report(world, selection, version, params, now)
+        except OasisError as error:
+            return self._error(error, now)
+
+    async def group_zip(self, request: Request) -> Response:
+        world, params, early = self._prologue(request)
+        if early is not None:
+            return early
+        now = self.runtime.clock.now()
+        try:
+            if not params:
+                raise OasisError(errors.EMPTY_QUERY)
+            group = GROUPS.get(params.get("groupid", ""))
+            if group is None:
+                raise OasisError(errors.NO_SUCH_GROUP)
+            version = self._version(params, group.versions)
+            start, end = self._window(params, request, now)
+            key = "|".join(
+                (
+                    group.groupid,
+                    start.isoformat(),
+                    end.isoformat(),
+                    str(version),
+                    params.get("resultformat", ""),
+                )
+            )
+            if not self._assembled(request, key, now):
+                raise OasisError(errors.GROUP_IN_PROCESSING)
+            report = REPORTS[group.report]
+            runs = report.runs_for(group.market, None)
+            selection = Selection(report, runs, start, end, now, None, group.grp_type, {})
+            return self._report(world, selection, version, params, now)
+        except OasisError as error:
+            return self._error(error, now)
+
+    # --- checks, in the order OASIS applies them --------------------------------------------------
+
+    @staticmethod
+    def _version(params: dict[str, str], accepted: frozenset[int]) -> int:
+        text = params.get("version", "")
+        if not text.isdigit() or int(text) not in accepted:
+            raise OasisError(errors.BAD_VERSION)
+        return int(text)
+
+    def _window(self, params: dict[str, str], request: Request, now: datetime) -> tuple[datetime, datetime]:
+        start = parse_datetime(params.get("startdatetime"))
+        end = parse_datetime(params.get("enddatetime"))
+        if end - start > MAX_SPAN:
+            raise OasisError(errors.SPAN_TOO_LONG)
+        retention = request.scope[PACK_KEY].manifest.settings.retention_days
+        if retention is not None and start < now - timedelta(days=retention):
+            raise OasisError(errors.BEYOND_RETENTION)
+        return start, end
+
+    @staticmethod
+    def _nodes(params: dict[str, str], report: Report) -> tuple[list[str] | None, str | None]:
+        if not report.by_node:
+            return None, None
+        grp_type = params.get("grp_type") or None
+        if grp_type is not None:
+            if grp_type not in GROUP_TYPES:
+                raise OasisError(errors.NO_DATA)
+            return None, grp_type
+        nodes = [n.strip() for n in params.get("node", "").split(",") if n.strip()]
+        if nodes == ["ALL"]:
+            return None, "ALL"
+        if len(nodes) > MAX_NODES:
+            raise OasisError(errors.TOO_MANY_NODES)
+        return nodes, None
+
+    def _assembled(self, request: Request, key: str, now: datetime) -> bool:
+        """Whether an earlier request started this group's assembly; the first one starts it."""
+        realm = realm_of(request.scope)
+        with database.write(self.runtime.engine) as conn:
+            held = conn.execute(
+                select(group_request.c.request_key).where(
+                    group_request.c.realm == realm, group_request.c.request_key == key
+                )
+            ).first()
+            if held is None:
+                row = {"realm": realm, "request_key": key, "requested_at": now.replace(tzinfo=None)}
+                conn.execute(insert(group_request).values(**row))
+        return held is not None
+
+    # --- answers --------------------------------------------------------------------------------------
+
+    def _error(self, error: OasisError, now: datetime) -> Response:
+        return Response(
+            codec.error_zip(error, now),
+            media_type=codec.MEDIA_TYPE,
+            headers={"Content-Disposition": codec.disposition("INVALID_REQUEST.xml.zip")},
+        )
+
+    def _report(
+        self, world: World, selection: Selection, version: int, params: dict[str, str], now: datetime
+    ) -> Response:
+        report = selection.report
+        source = blocks(world, selection)
+        first = next(source, None) if selection.runs else None
+        if first is None:
+            raise OasisError(errors.NO_DATA)
+        market = selection.runs[0].market
+        name = codec.stem(report.name, market, selection.start, selection.end, version, now)
+        large = _estimated_rows(first, selection) > _ZIP64_ROWS
+
+        def file_blocks(index: int) -> Iterator[Block]:
+            # The first file continues the blocks already begun (the first told whether there is
+            # any data); each further file (one per LMP component) generates them again.
+            return itertools.chain([first], source) if index == 0 else blocks(world, selection)
+
+        members: Iterator[tuple[str, Iterator[str]]]
+        if params.get("resultformat") == codec.CSV_FORMAT:
+            labels: list[str | None] = [label for label, _ in LMP_COMPONENTS] if report.by_node else [None]
+            members = (
+                (
+                    codec.csv_member(report.name, market, selection.start, selection.end, version, label),
+                    codec.csv_text(report, file_blocks(index), label),
+                )
+                for index, label in enumerate(labels)
+            )
+        else:
+            members = iter([(f"{name}.xml", codec.xml_text(report, file_blocks(0), now))])
+        return StreamingResponse(
+            codec.stream_zip(members, now, large),
+            media_type=codec.MEDIA_TYPE,
+            headers={"Content-Disposition": codec.disposition(f"{name}.zip")},
+        )
+
+
+def _estimated_rows(first: Block, selection: Selection) -> int:
+    per_block = sum(len(s.points) for s in first.series)
+    resources = len(selection.nodes or []) or 500
+    return per_block * resources
+
+
+# Parameters every report takes; the rest are the report's own filters.
+_COMMON = frozenset(
+    {
+        "queryname",
+        "version",
+        "startdatetime",
+        "enddatetime",
+        "market_run_id",
+        "execution_type",
+        "node",
+        "grp_type",
+        "resultformat",
+        "groupid",
+    }
+)

@@ -1,0 +1,28 @@
+"""OASIS state: the GroupZip requests whose assembly has started. Everything else OASIS serves is
+generated from the pack (market.py). Declared as a StateModel so that reset, tenants and snapshots
+treat it like any other service's state; the pack seeds no rows, only checks its OASIS files."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, String, Table
+
+from app.caiso.oasis.market import load_world
+from app.core import database
+from app.core.packs import Pack
+from app.core.state import Rows, StateModel
+
+group_request = Table(
+    "oasis_group_request",
+    database.metadata,
+    Column("realm", String(200), primary_key=True),
+    Column("request_key", String(400), primary_key=True),  # group, window, version and format
+    Column("requested_at", DateTime, nullable=False),
+)
+
+
+def load(pack: Pack) -> Rows:
+    load_world(pack)  # a broken OASIS file stops the pack from loading, naming file:line and field
+    return {}
+
+
+STATE = StateModel("caiso.oasis", (group_request,), load)
