@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from app.core.packs import PackError, discover
@@ -48,6 +45,7 @@ def serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        ws="none",  # no emulated service speaks WebSocket; skipping it keeps start-up short
     )
     return 0
 
@@ -80,6 +78,9 @@ def packs_validate(args: argparse.Namespace) -> int:
 
 def _control(args: argparse.Namespace, method: str, path: str, body: bytes | None = None) -> bytes:
     """Call a running server's /_isosim API; raises SystemExit with its error on failure."""
+    import urllib.error  # here, not at the top: `serve` starts faster without it
+    import urllib.request
+
     request = urllib.request.Request(
         args.url.rstrip("/") + "/_isosim" + path,
         data=body,
@@ -98,6 +99,8 @@ def _control(args: argparse.Namespace, method: str, path: str, body: bytes | Non
 
 
 def _scope_query(args: argparse.Namespace) -> str:
+    import urllib.parse
+
     query = {k: v for k, v in (("pack", args.pack), ("tenant", args.tenant)) if v}
     return "?" + urllib.parse.urlencode(query) if query else ""
 

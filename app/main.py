@@ -40,11 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return plain_error(404, f"no emulated service at {request.url.path}{where}", {})
 
     app.include_router(control_router)
-    app.mount(ibt_routes.MOUNT, ibt_routes.IbtService(runtime))
-    app.mount(oasis_routes.MOUNT, oasis_routes.OasisService(runtime))
+    # Emulated services are dispatched by the pipeline; FastAPI routes only the control API.
     services = [
-        ServiceMount(ibt_routes.MOUNT, ibt_errors.render),
-        ServiceMount(oasis_routes.MOUNT, oasis_routes.render),
+        ServiceMount(ibt_routes.MOUNT, ibt_errors.render, ibt_routes.IbtService(runtime)),
+        ServiceMount(oasis_routes.MOUNT, oasis_routes.render, oasis_routes.OasisService(runtime)),
     ]
     app.add_middleware(Pipeline, runtime=runtime, services=services)
     return app

@@ -36,7 +36,8 @@ def free_port() -> int:
 
 @contextmanager
 def served(target: str, env: dict[str, str], factory: bool = False) -> Iterator[str]:
-    """uvicorn, one worker, the same options for every app; yields the base URL once it answers."""
+    """uvicorn, one worker, the same options for every app; yields the base URL once it answers.
+    The server's process id is in `served.pid` meanwhile (for memory figures)."""
     port = free_port()
     command = [
         sys.executable,
@@ -56,6 +57,7 @@ def served(target: str, env: dict[str, str], factory: bool = False) -> Iterator[
     if factory:
         command.append("--factory")
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    served.pid = process.pid  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -117,9 +119,11 @@ def wrk(url: str, connections: int, duration: int, script: Path | None = None) -
         command += ["-s", str(script)]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {
         "rps": rps,
+        "requests": requests,
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),  # type: ignore[union-attr]
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),  # type: ignore[union-attr]
         "errors": float(errors.group(1)) if errors else 0.0,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -113,9 +113,18 @@ class Manifest(PackModel):
 class Pack:
     path: Path
     manifest: Manifest
-    # Filled by app.core.state.load_pack: table rows keyed by table name, and a hash of the files.
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Set by app.core.state.load_pack: a hash of the files, and how to read their table rows.
     fingerprint: str = ""
+    loader: Callable[[], dict[str, list[dict[str, Any]]]] | None = None
+    _rows: dict[str, list[dict[str, Any]]] | None = None
+
+    @property
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Table rows keyed by table name, read (and checked) on first use: a server restarting on a
+        database whose template already matches the pack's files never needs them."""
+        if self._rows is None:
+            self._rows = self.loader() if self.loader else {}
+        return self._rows
 
     @property
     def name(self) -> str:

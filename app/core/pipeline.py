@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import identity
@@ -48,10 +49,21 @@ def plain_error(status: int, detail: str, headers: dict[str, str]) -> Response:
 
 @dataclass(frozen=True)
 class ServiceMount:
-    """An emulated service: where it lives and how it words an error (for faults and maintenance)."""
+    """An emulated service: where it lives, its ASGI app, and how it words an error (for faults and
+    maintenance). The pipeline dispatches to it directly: a service request never walks the
+    control API's routes."""
 
     prefix: str
     render_error: ErrorRenderer
+    app: ASGIApp | None = None
+    mount: Mount = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mount", Mount(self.prefix, app=self.app or _no_app))
+
+
+async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
+    raise RuntimeError("a ServiceMount without an app only words errors")
 
 
 class _DropConnection(Exception):
@@ -96,11 +108,21 @@ class Pipeline:
             elif firing is not None:
                 await self._fault(firing, scope, receive, recorder.send)
             else:
-                await self.app(scope, receive, recorder.send)
+                await self._dispatch(scope, receive, recorder.send)
         finally:
             self._journal(scope, recorder, started, firing)
 
     # --- stages -------------------------------------------------------------------------------------
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """To the service that owns the path (as a Starlette Mount would), else to the app (404)."""
+        for service in self.services:
+            if service.app is not None:
+                match, child = service.mount.matches(scope)
+                if match is Match.FULL:
+                    await service.mount.handle({**scope, **child}, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
     def _environment(self, scope: Scope, headers: dict[str, str]) -> tuple[Scope, Response | None]:
         path: str = scope["path"]
@@ -160,7 +182,7 @@ class Pipeline:
         if firing.delay_ms:
             await asyncio.sleep(firing.delay_ms / 1000)
         if spec.action == "latency":
-            await self.app(scope, receive, send)
+            await self._dispatch(scope, receive, send)
         elif spec.action == "error":
             await self._renderer(scope["path"])(spec.status, spec.message, {})(scope, receive, send)
         else:  # drop: promise a body, send none, and let the server close the connection

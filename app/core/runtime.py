@@ -36,11 +36,18 @@ class Runtime:
         """Load and check every pack (PackError if one is broken), open the database, create the
         tables, and seed each pack's realm unless the database already holds it."""
         search_path = settings.pack_search_path()
-        packs = {}
-        for name in settings.packs:
-            packs[name] = state.load_pack(find_pack_folder(name, search_path), models)
         engine = database.make_engine(settings.effective_database_url)
         database.metadata.create_all(engine)
+        built = state.template_fingerprints(engine)
+        packs = {}
+        for name in settings.packs:
+            folder = find_pack_folder(name, search_path)
+            # A pack whose template the database already holds was checked when it was built from
+            # these very files (same fingerprint): its data files are read only if needed.
+            pack = state.load_pack(folder, models, check_data=False)
+            if built.get(pack.name) != pack.fingerprint:
+                pack.rows  # noqa: B018 - check now: a broken pack stops the start
+            packs[name] = pack
         journal = Journal(settings.journal_capacity, settings.journal_bodies, settings.journal_body_limit)
         runtime = cls(settings, engine, Clock(settings.clock_frozen_at), packs, models, journal)
         for pack in packs.values():

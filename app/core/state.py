@@ -93,12 +93,21 @@ def split_realm(realm: str) -> tuple[str, str | None]:
     return pack, tenant if separator else None
 
 
-def load_pack(folder: Path, models: Sequence[StateModel]) -> Pack:
-    """Read and check a whole pack: manifest and every service's data. Raises PackError."""
+def load_pack(folder: Path, models: Sequence[StateModel], check_data: bool = True) -> Pack:
+    """Read and check a pack: its manifest always, every service's data unless `check_data` is
+    False (then on first use, see Pack.rows). Raises PackError."""
     pack = Pack(path=folder, manifest=read_manifest(folder))
-    for model in models:
-        pack.rows.update(model.load(pack))
     pack.fingerprint = fingerprint(pack.path)
+
+    def read_rows() -> Rows:
+        rows: Rows = {}
+        for model in models:
+            rows.update(model.load(pack))
+        return rows
+
+    pack.loader = read_rows
+    if check_data:
+        pack.rows  # noqa: B018 - read now so that a broken pack is refused now
     return pack
 
 
@@ -287,6 +296,15 @@ def _restore_changed(conn: Connection, table: Table, realm: str, template: str, 
         source.c.realm == template, ~present.exists()
     )
     conn.execute(insert(table).from_select([table.c.realm, *key, *others], missing))
+
+
+def template_fingerprints(engine: Engine) -> dict[str, str]:
+    """The fingerprint of the files each pack's template was built from, by pack name."""
+    with database.read(engine) as conn:
+        found = conn.execute(
+            select(realms.c.realm, realms.c.fingerprint).where(realms.c.realm.startswith(TEMPLATE_PREFIX))
+        )
+        return {realm[len(TEMPLATE_PREFIX) :]: held for realm, held in found}
 
 
 def ensure_seeded(engine: Engine, realm: str, pack: Pack, models: Sequence[StateModel]) -> bool:

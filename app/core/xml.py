@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import xmlschema
 from lxml import etree
+
+if TYPE_CHECKING:
+    import xmlschema
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -53,7 +56,10 @@ def schema(filename: str) -> xmlschema.XMLSchema10:
     """A project XSD from `schemas/`, compiled once.
 
     Only parsed lxml trees are validated, so xmlschema itself never reads a request's references.
+    Imported here, not at module level: it is a tenth of the start-up time and only writes need it.
     """
+    import xmlschema
+
     return xmlschema.XMLSchema10(str(SCHEMA_DIR / filename))
 
 

@@ -5,6 +5,7 @@ the project's storage; these helpers convert at the edges."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 EASTERN = ZoneInfo("America/New_York")
@@ -31,15 +32,17 @@ def next_month_start(instant: datetime) -> datetime:
     return midnight_utc((day + timedelta(days=32)).replace(day=1))
 
 
-def monthly_periods(begin: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """Split [begin, end) at Eastern month boundaries: the mapping periods of a contract."""
+@lru_cache(maxsize=4096)
+def monthly_periods(begin: datetime, end: datetime) -> tuple[tuple[datetime, datetime], ...]:
+    """Split [begin, end) at Eastern month boundaries: the mapping periods of a contract.
+    Cached: loading a pack asks once per mapping version, for a few hundred contracts."""
     periods = []
     cursor = begin
     while cursor < end:
         boundary = min(next_month_start(cursor), end)
         periods.append((cursor, boundary))
         cursor = boundary
-    return periods
+    return tuple(periods)
 
 
 def to_utc_naive(value: datetime) -> datetime:

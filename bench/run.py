@@ -1,0 +1,151 @@
+"""Every benchmark of issue 6 in one run, printed as one table (nothing here asserts a target).
+
+    .venv/bin/python bench/run.py [--duration 5] [--connections 1,16,64] [--scale 1000000]
+
+- Throughput: isosim and a bare hello-world ASGI app served identically (uvicorn, one worker), loaded
+  by wrk on loopback, bounded in time; requests/s, p50, p99 and each figure's ratio to the baseline
+  measured in the same run, at each client count.
+- Scale: GET contractSubaccountMappings with a filter, one client, as the database grows from the
+  pack (about 6 thousand mapping versions) to 100 thousand and --scale versions.
+- Start-up (process start to the first 200 of the default pack) and reset, as bench/reset.py.
+- Memory: the server's RSS after start and after 100 thousand requests.
+Needs wrk (apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench import reset, scale
+from bench.ibt import IBT, post_script, served, wrk
+from bench.oasis import NOW, _status_kib
+
+FILTERED = (
+    f"{IBT}/contractSubaccountMappings?category=FCM+LOAD+OBLIGATION"
+    "&start_date=01%2F01%2F2014&end_date=12%2F31%2F2017&start=5&limit=10"
+)
+TEN_NODES = (
+    "TH_NP15_GEN-APND,TH_SP15_GEN-APND,TH_ZP26_GEN-APND,DLAP_PGAE-APND,DLAP_SCE-APND,DLAP_SDGE-APND,"
+    "DLAP_VEA-APND,PACE_ELAP-APND,NEVP_ELAP-APND,AZPS_ELAP-APND"
+)
+OASIS_DAY = (
+    "/env/caiso-production/oasisapi/SingleZip?queryname=PRC_LMP&version=12&market_run_id=DAM&resultformat=6"
+    f"&node={TEN_NODES}&startdatetime=20261110T08:00-0000&enddatetime=20261111T08:00-0000"
+)
+
+
+def _env(folder: Path, name: str) -> dict[str, str]:
+    return {
+        "ISOSIM_DATABASE_URL": f"sqlite:///{folder / name}",
+        "ISOSIM_DEFAULT_USER": "true",
+        "ISOSIM_RATE_LIMIT": "false",
+        "ISOSIM_MAINTENANCE": "false",
+        "ISOSIM_CLOCK_FROZEN_AT": NOW.isoformat(),
+    }
+
+
+def line(name: str, clients: object, figures: dict[str, float], baseline: dict[str, float] | None) -> str:
+    ratio = f"{figures['rps'] / baseline['rps']:.2f}" if baseline else ""
+    return (
+        f"{name:44} {clients!s:>7} {figures['rps']:>9.0f} {ratio:>7} {figures['p50']:>8.2f} "
+        f"{figures['p99']:>8.2f} {figures['errors']:>7.0f}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement (default 5)")
+    parser.add_argument("--connections", default="1,16,64", help="client counts (default 1,16,64)")
+    parser.add_argument("--scale", type=int, default=1_000_000, help="largest mapping-version count")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("bench/run.py needs wrk: apt-get install wrk", file=sys.stderr)
+        return 2
+    print(
+        f"{'scenario':44} {'clients':>7} {'req/s':>9} {'x base':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        script = post_script(folder)
+        with (
+            served("bench.hello:app", {}) as hello,
+            served("app.main:create_app", _env(folder, "t.db"), True) as isosim,
+        ):
+            scenarios = [
+                ("IBT GET subaccounts", f"{isosim}{IBT}/subaccounts", None),
+                ("IBT GET mappings, filtered + paged", isosim + FILTERED, None),
+                ("IBT POST two-mapping update", f"{isosim}{IBT}/contractSubaccountMappings", script),
+                ("OASIS PRC_LMP day, 10 nodes (CSV zip)", isosim + OASIS_DAY, None),
+            ]
+            for n in [int(c) for c in args.connections.split(",")]:
+                baseline = wrk(hello + "/", n, args.duration)
+                print(line("hello-world baseline", n, baseline, baseline), flush=True)
+                for name, url, lua in scenarios:
+                    print(line(name, n, wrk(url, n, args.duration, lua), baseline), flush=True)
+
+        for versions in (0, 100_000, args.scale):
+            database = folder / "scale.db"
+            with served("app.main:create_app", _env(folder, "scale.db"), True) as isosim:
+                pass  # seeds the pack
+            held = scale.grow(f"sqlite:///{database}", versions)
+            with served("app.main:create_app", _env(folder, "scale.db"), True) as isosim:
+                wrk(isosim + FILTERED, 1, 1)  # warm the page cache
+                figures = wrk(isosim + FILTERED, 1, args.duration)
+            print(line(f"scale: filtered GET at {held:,} versions", 1, figures, None), flush=True)
+
+        with served("app.main:create_app", _env(folder, "m.db"), True) as isosim:
+            pid = served.pid  # type: ignore[attr-defined]
+            wrk(f"{isosim}{IBT}/subaccounts", 4, 1)
+            before, done = _status_kib(pid, "VmRSS"), 0
+            while done < 100_000:
+                done += int(wrk(f"{isosim}{IBT}/subaccounts", 16, 5)["requests"])
+            after = _status_kib(pid, "VmRSS")
+        print(
+            f"memory: RSS after start {before / 1024:.0f} MB, after {done:,} more requests "
+            f"{after / 1024:.0f} MB (+{(after - before) / 1024:.1f} MB)"
+        )
+
+        startups = {}
+        url = f"sqlite:///{folder / 's.db'}"
+        for name, target in (
+            ("fresh database", url),
+            ("restart, same database", url),
+            ("in-memory database", "memory"),
+        ):
+            process, _, startups[name] = reset.start(target)
+            reset.stop(process)
+        for name, seconds in startups.items():
+            print(f"start-up, {name}: {seconds * 1000:.0f} ms")
+        process, base, _ = reset.start(url)
+        try:
+            times = []
+            for _ in range(20):
+                reset.request(
+                    f"{base}{IBT}/contractSubaccountMappings",
+                    "POST",
+                    reset.SAMPLE.read_bytes(),
+                    {"Content-Type": reset.CONTENT_TYPE},
+                )
+                started = time.perf_counter()
+                reset.request(base + "/_isosim/reset", "POST")
+                times.append((time.perf_counter() - started) * 1000)
+        finally:
+            reset.stop(process)
+        print(
+            f"reset after a POST, every served pack: median {statistics.median(times):.1f} ms, "
+            f"max {max(times):.1f} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
