@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -66,7 +67,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=5, help="seconds per measurement (default 5)")
     parser.add_argument("--connections", default="1,16,64", help="client counts (default 1,16,64)")
     parser.add_argument("--scale", type=int, default=1_000_000, help="largest mapping-version count")
+    parser.add_argument("--parts", default="throughput,scale,memory,startup", help="which parts to run")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     if not shutil.which("wrk"):
         print("bench/run.py needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
@@ -75,76 +78,100 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        script = post_script(folder)
-        with (
-            served("bench.hello:app", {}) as hello,
-            served("app.main:create_app", _env(folder, "t.db"), True) as isosim,
-        ):
-            scenarios = [
-                ("IBT GET subaccounts", f"{isosim}{IBT}/subaccounts", None),
-                ("IBT GET mappings, filtered + paged", isosim + FILTERED, None),
-                ("IBT POST two-mapping update", f"{isosim}{IBT}/contractSubaccountMappings", script),
-                ("OASIS PRC_LMP day, 10 nodes (CSV zip)", isosim + OASIS_DAY, None),
-            ]
-            for n in [int(c) for c in args.connections.split(",")]:
-                baseline = wrk(hello + "/", n, args.duration)
-                print(line("hello-world baseline", n, baseline, baseline), flush=True)
-                for name, url, lua in scenarios:
-                    print(line(name, n, wrk(url, n, args.duration, lua), baseline), flush=True)
-
-        for versions in (0, 100_000, args.scale):
-            database = folder / "scale.db"
-            with served("app.main:create_app", _env(folder, "scale.db"), True) as isosim:
-                pass  # seeds the pack
-            held = scale.grow(f"sqlite:///{database}", versions)
-            with served("app.main:create_app", _env(folder, "scale.db"), True) as isosim:
-                wrk(isosim + FILTERED, 1, 1)  # warm the page cache
-                figures = wrk(isosim + FILTERED, 1, args.duration)
-            print(line(f"scale: filtered GET at {held:,} versions", 1, figures, None), flush=True)
-
-        with served("app.main:create_app", _env(folder, "m.db"), True) as isosim:
-            pid = served.pid  # type: ignore[attr-defined]
-            wrk(f"{isosim}{IBT}/subaccounts", 4, 1)
-            before, done = _status_kib(pid, "VmRSS"), 0
-            while done < 100_000:
-                done += int(wrk(f"{isosim}{IBT}/subaccounts", 16, 5)["requests"])
-            after = _status_kib(pid, "VmRSS")
-        print(
-            f"memory: RSS after start {before / 1024:.0f} MB, after {done:,} more requests "
-            f"{after / 1024:.0f} MB (+{(after - before) / 1024:.1f} MB)"
-        )
-
-        startups = {}
-        url = f"sqlite:///{folder / 's.db'}"
-        for name, target in (
-            ("fresh database", url),
-            ("restart, same database", url),
-            ("in-memory database", "memory"),
-        ):
-            process, _, startups[name] = reset.start(target)
-            reset.stop(process)
-        for name, seconds in startups.items():
-            print(f"start-up, {name}: {seconds * 1000:.0f} ms")
-        process, base, _ = reset.start(url)
-        try:
-            times = []
-            for _ in range(20):
-                reset.request(
-                    f"{base}{IBT}/contractSubaccountMappings",
-                    "POST",
-                    reset.SAMPLE.read_bytes(),
-                    {"Content-Type": reset.CONTENT_TYPE},
-                )
-                started = time.perf_counter()
-                reset.request(base + "/_isosim/reset", "POST")
-                times.append((time.perf_counter() - started) * 1000)
-        finally:
-            reset.stop(process)
-        print(
-            f"reset after a POST, every served pack: median {statistics.median(times):.1f} ms, "
-            f"max {max(times):.1f} ms"
-        )
+        if "throughput" in parts:
+            throughput(folder, args.duration, [int(c) for c in args.connections.split(",")])
+        if "scale" in parts:
+            scaling(folder, args.duration, args.scale)
+        if "memory" in parts:
+            memory(folder)
+        if "startup" in parts:
+            startup(folder)
     return 0
+
+
+def throughput(folder: Path, duration: int, connections: list[int]) -> None:
+    script = post_script(folder)
+    with (
+        served("bench.hello:app", {}) as hello,
+        served("app.main:create_app", _env(folder, "t.db"), True) as isosim,
+    ):
+        scenarios = [
+            ("IBT GET subaccounts", f"{isosim}{IBT}/subaccounts", None),
+            ("IBT GET mappings, filtered + paged", isosim + FILTERED, None),
+            ("IBT POST two-mapping update", f"{isosim}{IBT}/contractSubaccountMappings", script),
+            ("OASIS PRC_LMP day, 10 nodes (CSV zip)", isosim + OASIS_DAY, None),
+        ]
+        for n in connections:
+            baseline = wrk(hello + "/", n, duration)
+            print(line("hello-world baseline", n, baseline, baseline), flush=True)
+            for name, url, lua in scenarios:
+                print(line(name, n, wrk(url, n, duration, lua), baseline), flush=True)
+
+
+def scaling(folder: Path, duration: int, largest: int) -> None:
+    """The same filtered GET (whose answer must not change) as the database grows."""
+    answer = None
+    for versions in (0, 100_000, largest):
+        with served("app.main:create_app", _env(folder, "scale.db"), True):
+            pass  # seeds the pack on the first round
+        held = scale.grow(f"sqlite:///{folder / 'scale.db'}", versions)
+        with served("app.main:create_app", _env(folder, "scale.db"), True) as isosim:
+            body = urllib.request.urlopen(isosim + FILTERED).read()
+            if answer is not None and body != answer:
+                raise SystemExit(
+                    "the filtered GET's answer changed as the database grew: not a fair comparison"
+                )
+            answer = body
+            wrk(isosim + FILTERED, 1, 1)  # warm the page cache
+            figures = wrk(isosim + FILTERED, 1, duration)
+        print(line(f"scale: filtered GET at {held:,} versions", 1, figures, None), flush=True)
+
+
+def memory(folder: Path) -> None:
+    with served("app.main:create_app", _env(folder, "m.db"), True) as isosim:
+        pid = served.pid  # type: ignore[attr-defined]
+        wrk(f"{isosim}{IBT}/subaccounts", 4, 1)
+        before, done = _status_kib(pid, "VmRSS"), 0
+        while done < 100_000:
+            done += int(wrk(f"{isosim}{IBT}/subaccounts", 16, 5)["requests"])
+        after = _status_kib(pid, "VmRSS")
+    print(
+        f"memory: RSS after start {before / 1024:.0f} MB, after {done:,} more requests "
+        f"{after / 1024:.0f} MB (+{(after - before) / 1024:.1f} MB)"
+    )
+
+
+def startup(folder: Path) -> None:
+    startups = {}
+    url = f"sqlite:///{folder / 's.db'}"
+    for name, target in (
+        ("fresh database", url),
+        ("restart, same database", url),
+        ("in-memory database", "memory"),
+    ):
+        process, _, startups[name] = reset.start(target)
+        reset.stop(process)
+    for name, seconds in startups.items():
+        print(f"start-up, {name}: {seconds * 1000:.0f} ms")
+    process, base, _ = reset.start(url)
+    try:
+        times = []
+        for _ in range(20):
+            reset.request(
+                f"{base}{IBT}/contractSubaccountMappings",
+                "POST",
+                reset.SAMPLE.read_bytes(),
+                {"Content-Type": reset.CONTENT_TYPE},
+            )
+            started = time.perf_counter()
+            reset.request(base + "/_isosim/reset", "POST")
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        reset.stop(process)
+    print(
+        f"reset after a POST, every served pack: median {statistics.median(times):.1f} ms, "
+        f"max {max(times):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -70,3 +70,12 @@ def write(engine: Engine) -> Iterator[Connection]:
         conn = conn.execution_options(**{_WRITE: True})
         with conn.begin():
             yield conn
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables, and missing indexes of existing tables (a database kept from an
+    earlier version of isosim gains the indexes added since)."""
+    metadata.create_all(engine)
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)

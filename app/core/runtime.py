@@ -37,7 +37,7 @@ class Runtime:
         tables, and seed each pack's realm unless the database already holds it."""
         search_path = settings.pack_search_path()
         engine = database.make_engine(settings.effective_database_url)
-        database.metadata.create_all(engine)
+        database.create_schema(engine)
         built = state.template_fingerprints(engine)
         packs = {}
         for name in settings.packs:

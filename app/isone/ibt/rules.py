@@ -189,9 +189,13 @@ def _conditions(realm: str, customer_id: int, query: MappingQuery) -> list[Colum
         where.append(or_(c.buyer_id == query.party_id, c.seller_id == query.party_id))
     if query.window is not None:
         low, high = query.window
-        where.extend([mv.begin < high, mv.end > low])
+        # A period is at most an Eastern month long, so `end > low` implies `begin > low - 32 days`:
+        # said explicitly, it bounds the index range on `begin` from both sides.
+        where.extend([mv.begin < high, mv.end > low, mv.begin > low - _LONGEST_PERIOD])
     return where
 
+
+_LONGEST_PERIOD = timedelta(days=32)
 
 # --- reads --------------------------------------------------------------------------------------
 

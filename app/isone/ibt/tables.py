@@ -103,6 +103,16 @@ mapping_version = Table(
         sqlite_where=text('"current" = 1'),
         postgresql_where=text('"current"'),
     ),
+    # The collection GET with a date window: a range of current versions by period begin, so that
+    # its cost follows the answer, not the size of the customer's history.
+    Index(
+        "ibt_mapping_current_by_begin",
+        "realm",
+        "customer_id",
+        "begin",
+        sqlite_where=text('"current" = 1'),
+        postgresql_where=text('"current"'),
+    ),
 )
 
 # The four contract categories (query parameter `category`) and the market name each one shows as.
