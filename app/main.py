@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 
+from app.caiso import catalogue
 from app.caiso.oasis import routes as oasis_routes
 from app.caiso.oasis import tables as oasis_tables
+from app.caiso.soap import routes as soap_routes
 from app.control.routes import router as control_router
 from app.core.pipeline import PACK_KEY, Pipeline, ServiceMount, plain_error
 from app.core.runtime import Runtime
@@ -44,6 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services = [
         ServiceMount(ibt_routes.MOUNT, ibt_errors.render, ibt_routes.IbtService(runtime)),
         ServiceMount(oasis_routes.MOUNT, oasis_routes.render, oasis_routes.OasisService(runtime)),
+    ]
+    caiso_soap = soap_routes.CaisoSoapService(runtime)  # every catalogue endpoint, under these prefixes
+    services += [
+        ServiceMount(prefix, soap_routes.render, caiso_soap) for prefix in sorted(catalogue.prefixes())
     ]
     app.add_middleware(Pipeline, runtime=runtime, services=services)
     return app

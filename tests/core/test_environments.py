@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-ENVIRONMENTS = Path(__file__).resolve().parents[3] / "shared" / "caiso" / "environments.tsv"
+from app.caiso.catalogue import HERE as CATALOGUE
+
+ENVIRONMENTS = CATALOGUE / "environments.tsv"  # the project's copy of shared/caiso/environments.tsv
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "caiso"
 PACK_OF = {
     "Production": "caiso-production",
     "Production ECN": "caiso-production-ecn",
@@ -32,9 +35,12 @@ def test_every_shipped_pack_is_served(client: TestClient) -> None:
     assert served["caiso-production"]["settings"]["security"] == "strict"
 
 
-@pytest.mark.skipif(
-    not ENVIRONMENTS.exists(), reason="shared/caiso/environments.tsv is not beside the checkout"
-)
+@pytest.mark.skipif(not SHARED.exists(), reason="shared/caiso/ is not beside this checkout")
+@pytest.mark.parametrize("name", ["services.tsv", "environments.tsv"])
+def test_the_catalogue_is_a_verbatim_copy_of_the_specification(name: str) -> None:
+    assert (CATALOGUE / name).read_bytes() == (SHARED / name).read_bytes()
+
+
 def test_caiso_packs_hold_every_host_of_their_environment(client: TestClient) -> None:
     served = {p["name"]: set(p["hosts"]) for p in client.get("/_isosim/packs").json()}
     with ENVIRONMENTS.open(newline="") as handle:

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.settings import BUILTIN_PACK_DIR
+from tests.caiso.soap.conftest import fault
 from tests.conftest import IBT, make_client
 
 MAP_STAGE = {"Host": "wsmap.caiso.com"}
@@ -43,7 +44,8 @@ def test_map_stage_opens_and_closes_with_the_simulated_clock(
         assert response.status_code == 404
     else:
         assert response.status_code == 503
-        assert response.text == f"Service Unavailable: MAP Stage is in a maintenance window until {until}"
+        # In the SOAP service's own words: a fault whose text names the window's end.
+        assert fault(response)[1] == f"MAP Stage is in a maintenance window until {until}"
         assert int(response.headers["retry-after"]) > 0
 
 

@@ -11,7 +11,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
@@ -118,6 +118,13 @@ class OasisService:
         return world, params, None
 
     async def single_zip(self, request: Request) -> Response:
+        return self._answer(request, self._single)
+
+    async def group_zip(self, request: Request) -> Response:
+        return self._answer(request, self._group)
+
+    def _answer(self, request: Request, build: Callable[..., Response]) -> Response:
+        """What both resources share: the prologue, the empty query, and OASIS errors as a zip."""
         world, params, early = self._prologue(request)
         if early is not None:
             return early
@@ -125,49 +132,38 @@ class OasisService:
         try:
             if not params:
                 raise OasisError(errors.EMPTY_QUERY)
-            report = SINGLE_REPORTS.get(params.get("queryname", ""))
-            if report is None:
-                raise OasisError(errors.NO_SUCH_REPORT)
-            version = self._version(params, report.versions)
-            start, end = self._window(params, request, now)
-            nodes, grp_type = self._nodes(params, report)
-            runs = report.runs_for(params.get("market_run_id"), params.get("execution_type"))
-            filters = {k.upper(): v for k, v in params.items() if k not in _COMMON}
-            selection = Selection(report, runs, start, end, now, nodes, grp_type, filters)
-            return self._report(world, selection, version, params, now)
+            return build(world, params, request, now)
         except OasisError as error:
             return self._error(error, now)
 
-    async def group_zip(self, request: Request) -> Response:
-        world, params, early = self._prologue(request)
-        if early is not None:
-            return early
-        now = self.runtime.clock.now()
-        try:
-            if not params:
-                raise OasisError(errors.EMPTY_QUERY)
-            group = GROUPS.get(params.get("groupid", ""))
-            if group is None:
-                raise OasisError(errors.NO_SUCH_GROUP)
-            version = self._version(params, group.versions)
-            start, end = self._window(params, request, now)
-            key = "|".join(
-                (
-                    group.groupid,
-                    start.isoformat(),
-                    end.isoformat(),
-                    str(version),
-                    params.get("resultformat", ""),
-                )
-            )
-            if not self._assembled(request, key, now):
-                raise OasisError(errors.GROUP_IN_PROCESSING)
-            report = REPORTS[group.report]
-            runs = report.runs_for(group.market, None)
-            selection = Selection(report, runs, start, end, now, None, group.grp_type, {})
-            return self._report(world, selection, version, params, now)
-        except OasisError as error:
-            return self._error(error, now)
+    def _single(self, world: World, params: dict[str, str], request: Request, now: datetime) -> Response:
+        report = SINGLE_REPORTS.get(params.get("queryname", ""))
+        if report is None:
+            raise OasisError(errors.NO_SUCH_REPORT)
+        version = self._version(params, report.versions)
+        start, end = self._window(params, request, now)
+        nodes, grp_type = self._nodes(params, report)
+        runs = report.runs_for(params.get("market_run_id"), params.get("execution_type"))
+        filters = {k.upper(): v for k, v in params.items() if k not in _COMMON}
+        selection = Selection(report, runs, start, end, now, nodes, grp_type, filters)
+        return self._report(world, selection, version, params, now)
+
+    def _group(self, world: World, params: dict[str, str], request: Request, now: datetime) -> Response:
+        group = GROUPS.get(params.get("groupid", ""))
+        if group is None:
+            raise OasisError(errors.NO_SUCH_GROUP)
+        version = self._version(params, group.versions)
+        start, end = self._window(params, request, now)
+        key = "|".join(
+            (group.groupid, start.isoformat(), end.isoformat(), str(version), params.get("resultformat", ""))
+        )
+        if not self._assembled(request, key, now):
+            raise OasisError(errors.GROUP_IN_PROCESSING)
+        report = REPORTS[group.report]
+        selection = Selection(
+            report, report.runs_for(group.market, None), start, end, now, None, group.grp_type, {}
+        )
+        return self._report(world, selection, version, params, now)
 
     # --- checks, in the order OASIS applies them --------------------------------------------------
 

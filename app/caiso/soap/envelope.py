@@ -1,0 +1,96 @@
+"""SOAP 1.1 envelopes as CAISO's services read and write them, and their faults.
+
+A fault is HTTP 500 (as SOAP 1.1 over HTTP requires) whose `detail` carries CAISO's standard output
+(`outputDataType`, StandardOutput.xsd of 2006-06-13) with the message in EventLog/Event/description.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from app.core import xml
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+STANDARD_OUTPUT = "http://www.caiso.com/soa/2006-06-13/StandardOutput.xsd"
+CAISO_WS_HEADER = "http://www.caiso.com/soa/2006-09-30/CAISOWSHeader.xsd"
+ADS_NAMESPACE = "urn-com-caiso-ads-webservices-api"
+MEDIA_TYPE = "text/xml"
+
+
+class SoapFault(Exception):
+    """A fault to answer: `code` is the SOAP 1.1 faultcode (Client, Server, VersionMismatch)."""
+
+    def __init__(self, message: str, code: str = "Client", status: int = 500) -> None:
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+
+
+@dataclass(frozen=True)
+class Envelope:
+    root: etree._Element
+    header: etree._Element | None
+    body: etree._Element
+
+    @property
+    def payload(self) -> etree._Element | None:
+        """The Body's first element: the operation's request (document) or call (rpc)."""
+        return next(iter(self.body.iterchildren(etree.Element)), None)
+
+
+def parse(raw: bytes) -> Envelope:
+    """The request's envelope, or a SoapFault naming what is wrong with it."""
+    try:
+        root = xml.parse(raw)
+    except xml.XmlRejected as exc:
+        raise SoapFault(str(exc).replace("request body", "SOAP message")) from None
+    name = etree.QName(root)
+    if name.localname != "Envelope":
+        raise SoapFault(f"the message is not a SOAP envelope (root element {name.localname!r})")
+    if name.namespace != SOAP_ENV:
+        raise SoapFault(
+            f"SOAP 1.1 envelope namespace {SOAP_ENV} expected, got {name.namespace or 'none'}",
+            "VersionMismatch",
+        )
+    header = root.find(f"{{{SOAP_ENV}}}Header")
+    body = root.find(f"{{{SOAP_ENV}}}Body")
+    if body is None:
+        raise SoapFault("the SOAP envelope has no Body")
+    return Envelope(root, header, body)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def standard_output(description: str, service: str, result: str, created: str) -> str:
+    """CAISO's outputDataType: one event and the service it concerns."""
+    transaction = str(uuid.uuid4())
+    success = result == "SCSS0001"
+    kind, severity = ("Business", "INFO") if success else ("Error", "ERROR")
+    name, text = escape(service), escape(description)
+    return (
+        f'<outputDataType xmlns="{STANDARD_OUTPUT}"><EventLog><id>{transaction}</id>'
+        f"<name>{name}</name><description>{text}</description><type>{kind}</type>"
+        f"<creationTime>{created}</creationTime>"
+        "<collectionType>Event</collectionType><collectionQuantity>1</collectionQuantity>"
+        f"<Event><result>{result}</result><id>{transaction}</id><name>{name}</name>"
+        f"<description>{text}</description><creationTime>{created}</creationTime>"
+        f"<severity>{severity}</severity><eventType>{kind}</eventType></Event>"
+        f"<Service><id>{transaction}</id><name>{name}</name><description>{name}</description>"
+        "<comments/></Service></EventLog></outputDataType>"
+    )
+
+
+def fault(error: SoapFault, service: str, created: str | None = None) -> bytes:
+    detail = standard_output(error.message, service, "SERR0001", created or _now())
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">'
+        f"<soapenv:Body><soapenv:Fault><faultcode>soapenv:{error.code}</faultcode>"
+        f"<faultstring>{escape(error.message)}</faultstring><detail>{detail}</detail>"
+        "</soapenv:Fault></soapenv:Body></soapenv:Envelope>\n"
+    ).encode()

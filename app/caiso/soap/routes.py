@@ -1,0 +1,137 @@
+"""Every CAISO SOAP endpoint of the catalogue, in every environment pack: one ASGI app for the B2B
+base paths (/sst/<app>/..., /sst/runtime.asvc/...) and ADS (/ADS/APIWebService/v6|v7, or
+/APIWebService/... where an environment's ADS base is the host root).
+
+A request goes through what CAISO's front end and service bus do, in order: the environment must
+list the application (404); the caller's certificate must have access to it (403, an HTML page, as
+the TLS front end answers); GET serves ?wsdl (405 otherwise); the body must be a SOAP 1.1 envelope
+with CAISO's security header (a SOAP fault otherwise); then the application's handler answers.
+Applications not emulated yet answer 501 with a SOAP fault naming the endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from app.caiso import catalogue
+from app.caiso.soap import envelope as soap
+from app.caiso.soap import security
+from app.core import http
+from app.core.pipeline import IDENTITY_KEY, PACK_KEY
+from app.core.runtime import Runtime
+
+# An application's handler: (runtime, request, envelope, endpoint, caller, now) -> response.
+Handler = Callable[..., Awaitable[Response]]
+# (application, base operation) -> handler; filled by each emulated application's module.
+HANDLERS: dict[tuple[str, str], Handler] = {}
+XML_TYPES = ("text/xml", "application/soap+xml")
+
+
+def render(status: int, detail: str, headers: dict[str, str]) -> Response:
+    """A SOAP fault with that HTTP status: how faults and maintenance windows answer here."""
+    code = "Server" if status >= 500 else "Client"
+    body = soap.fault(soap.SoapFault(detail, code, status), "isosim")
+    return Response(body, status_code=status, media_type=soap.MEDIA_TYPE, headers=headers)
+
+
+def _fault(error: soap.SoapFault, service: str, now: datetime) -> Response:
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return Response(soap.fault(error, service, stamp), status_code=error.status, media_type=soap.MEDIA_TYPE)
+
+
+def _forbidden(detail: str) -> Response:
+    page = (
+        "<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1>"
+        f"<p>{detail}</p></body></html>"
+    )
+    return HTMLResponse(page, status_code=403)
+
+
+class CaisoSoapService:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        pack = request.scope[PACK_KEY]
+        path = request.scope["path"]
+        where = f"{pack.manifest.iso} {pack.manifest.environment} ({pack.name})"
+        route = (
+            catalogue.routes(pack.manifest.environment).get(path) if pack.manifest.iso == "CAISO" else None
+        )
+        if route is None:
+            return PlainTextResponse(f"Not Found: no emulated service at {path} in {where}", status_code=404)
+        app = route.endpoint.app
+        found = request.scope.get(IDENTITY_KEY)
+        if found is None:
+            return _forbidden(
+                f"A client certificate with access to {app} in {pack.manifest.environment} is required."
+            )
+        if app not in found.user.roles:
+            return _forbidden(f"{found.user.name} has no access to {app} in {pack.manifest.environment}.")
+        if request.method in ("GET", "HEAD"):
+            if any(key.lower() == "wsdl" for key in request.query_params):
+                return PlainTextResponse(
+                    f"Not Implemented: isosim does not serve the WSDL of {route.endpoint.name} yet",
+                    status_code=501,
+                )
+            return PlainTextResponse(
+                "Method Not Allowed: POST a SOAP message, or GET ?wsdl",
+                status_code=405,
+                headers={"Allow": "POST"},
+            )
+        if request.method != "POST":
+            return PlainTextResponse(
+                "Method Not Allowed: POST a SOAP message", status_code=405, headers={"Allow": "POST"}
+            )
+        now = self.runtime.clock.now()
+        service = route.endpoint.operation
+        try:
+            if http.media_type(request.headers.get("content-type")) not in XML_TYPES:
+                raise soap.SoapFault("a SOAP 1.1 message is sent as text/xml", status=415)
+            try:
+                raw = await http.read_body(request, self.runtime.settings.max_body_bytes)
+            except http.BodyTooLarge as exc:
+                raise soap.SoapFault(str(exc).replace("request body", "SOAP message"), status=413) from None
+            message = soap.parse(raw)
+            if message.payload is None:
+                raise soap.SoapFault("the SOAP Body is empty: it must hold the operation's request")
+            endpoint = self._operation(route, message)
+            service = endpoint.operation
+            if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
+                security.check(message, found.user, pack.manifest.settings.security, now)
+            handler = HANDLERS.get((app, endpoint.base_operation))
+            if handler is None:
+                raise soap.SoapFault(
+                    f"isosim does not emulate {app} {endpoint.operation} ({endpoint.name}) yet", "Server", 501
+                )
+            return await handler(self.runtime, request, message, endpoint, found.user, now)
+        except soap.SoapFault as error:
+            return _fault(error, service, now)
+
+    @staticmethod
+    def _operation(route: catalogue.Route, message: soap.Envelope) -> catalogue.Endpoint:
+        """The operation the message calls: named by the URL (B2B), or by the Body's element (ADS,
+        rpc-style)."""
+        if route.endpoint.variant != "operation":
+            return route.endpoint
+        payload = message.payload
+        assert payload is not None
+        name = payload.tag.split("}")[-1] if isinstance(payload.tag, str) else ""
+        namespace = payload.tag[1:].split("}")[0] if str(payload.tag).startswith("{") else ""
+        endpoint = route.operations.get(name)
+        if endpoint is None or namespace != soap.ADS_NAMESPACE:
+            raise soap.SoapFault(
+                f"no operation {{{namespace}}}{name} at {route.path}; it offers "
+                + ", ".join(sorted(route.operations))
+                + f" in namespace {soap.ADS_NAMESPACE}"
+            )
+        return endpoint

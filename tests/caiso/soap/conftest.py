@@ -1,0 +1,46 @@
+"""CAISO SOAP endpoints through HTTP: envelopes, CAISO's security header and certificates of the
+packs' users (passed as a TLS-terminating proxy passes them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from app.caiso.soap.envelope import SOAP_ENV
+from app.caiso.soap.security import header_element
+from app.core.packs import User
+
+NOW = datetime(2026, 11, 18, 18, 0, tzinfo=UTC)  # a Wednesday, 10:00 Pacific: MAP Stage is open
+# Alpha's systems account has every application (fixtures/caiso-*/pack.toml).
+ALPHA_SUBJECT = "CN=sc-alpha-systems, OU=Systems, O=Alpha Energy Marketing LLC, L=Folsom, ST=CA, C=US"
+CHARLIE_SUBJECT = "CN=sc-charlie-readonly, O=Charlie Utility District, C=US"
+FAULT_NS = {"s": SOAP_ENV, "o": "http://www.caiso.com/soa/2006-06-13/StandardOutput.xsd"}
+ALPHA = User(name="sc-alpha-systems", certificate_subject=ALPHA_SUBJECT)
+
+
+def cert(subject: str = ALPHA_SUBJECT) -> dict[str, str]:
+    return {"X-SSL-Client-S-DN": subject}
+
+
+def envelope(
+    payload: str = "<Request/>", header: bool = True, user: User = ALPHA, created: datetime = NOW
+) -> bytes:
+    head = ""
+    if header:
+        head = f"<soapenv:Header>{etree.tostring(header_element(user, created)).decode()}</soapenv:Header>"
+    body = f"<soapenv:Body>{payload}</soapenv:Body>"
+    return f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">{head}{body}</soapenv:Envelope>'.encode()
+
+
+def fault(response) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """(faultcode, faultstring, the standard output's event description)."""
+    assert response.headers["content-type"].startswith("text/xml"), response.text
+    root = etree.fromstring(response.content)
+    found = root.find("s:Body/s:Fault", FAULT_NS)
+    assert found is not None, response.text
+    return (
+        found.findtext("faultcode"),
+        found.findtext("faultstring"),
+        found.findtext("detail/o:outputDataType/o:EventLog/o:Event/o:description", namespaces=FAULT_NS),
+    )

@@ -1,0 +1,110 @@
+"""Every SOAP endpoint of the catalogue answers at its URL in every environment pack whose
+environment lists its application (environments.tsv), and nowhere else. Until an application is
+emulated its endpoints check the envelope and security header, then answer 501 with a SOAP fault
+that names the endpoint."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.caiso import catalogue
+from tests.caiso.soap.conftest import NOW, cert, envelope, fault
+
+PACKS = {
+    "Production": "caiso-production",
+    "Production ECN": "caiso-production-ecn",
+    "MAP Stage": "caiso-mapstage",
+    "Sandbox": "caiso-sandbox",
+}
+
+
+@pytest.fixture
+def soap(client: TestClient) -> TestClient:
+    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
+    return client
+
+
+def _payload(route: catalogue.Route) -> str:
+    if route.endpoint.variant == "operation":
+        first = sorted(route.operations)[0]
+        return f'<a:{first} xmlns:a="urn-com-caiso-ads-webservices-api"/>'
+    return "<Request/>"
+
+
+@pytest.mark.parametrize("environment", sorted(PACKS))
+def test_every_catalogue_endpoint_answers_in_its_environments(soap: TestClient, environment: str) -> None:
+    routes = catalogue.routes(environment)
+    assert routes, environment
+    unanswered = []
+    for path, route in routes.items():
+        response = soap.post(
+            f"/env/{PACKS[environment]}{path}",
+            content=envelope(_payload(route)),
+            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"any"', **cert()},
+        )
+        if response.status_code != 501 or route.endpoint.app not in fault(response)[1]:
+            unanswered.append((path, response.status_code, response.text[:200]))
+    assert not unanswered, unanswered[:5]
+
+
+def test_the_catalogue_covers_every_row_and_environment():
+    soap_rows = [e for e in catalogue.endpoints() if e.is_soap]
+    assert len(soap_rows) == 279
+    reachable = {
+        (e.app, e.name)
+        for env in PACKS
+        for r in catalogue.routes(env).values()
+        for e in r.operations.values()
+    }
+    assert reachable == {(e.app, e.name) for e in soap_rows}
+
+
+def test_operation_names_follow_caisos_wsdl_style():
+    names = {e.name: e.operation for e in catalogue.endpoints() if e.is_soap}
+    assert names["RetrieveMarketAwards_CMRIv4_AP"] == "retrieveMarketAwards_v4"
+    assert names["RetrieveMarketAwards_CMRIv4_DocAttach_AP"] == "retrieveMarketAwards_v4_DocAttach"
+    assert names["SubmitEIMDynamicLimitData_RTmv2_AP"] == "submitEIMDynamicLimitData_v2"
+    assert names["RetrieveGeneratorRDT_MFRDvX_AP"] == "retrieveGeneratorRDT_vX"
+    assert names["SubmitBidAction_SIBR_AP"] == "submitBidAction"
+    assert names["APIWebService/v7/getBatchHeader"] == "getBatchHeader"
+
+
+def test_an_application_the_environment_does_not_list_is_not_there(soap: TestClient) -> None:
+    # Sandbox lists only SIBR and BSAP; Production ECN has no DRRS.
+    for url in (
+        "/env/caiso-sandbox/sst/cmri/RetrieveMarketAwards_CMRIv4_AP",
+        "/env/caiso-production-ecn/sst/drrs/RetrieveDRLocations_DRRSv1_AP",
+        "/env/caiso-production/sst/cmri/NoSuchOperation_CMRIv1_AP",
+    ):
+        response = soap.post(url, content=envelope(), headers={"Content-Type": "text/xml", **cert()})
+        assert response.status_code == 404, url
+        assert response.text.startswith("Not Found: no emulated service at ")
+
+
+def test_hosts_of_the_environment_reach_it(soap: TestClient) -> None:
+    path = "/sst/sibr/SubmitRawBidSet_SIBRv4_AP"
+    for host in ("ws.caiso.com", "wsmap.caiso.com", "wssandbox.caiso.com"):
+        response = soap.post(
+            path, content=envelope(), headers={"Host": host, "Content-Type": "text/xml", **cert()}
+        )
+        assert response.status_code == 501, host
+    ads = {"Content-Type": "text/xml", **cert()}
+    call = envelope('<a:getBatchStatus xmlns:a="urn-com-caiso-ads-webservices-api"/>', header=False)
+    assert (
+        soap.post(
+            "/ADS/APIWebService/v7", content=call, headers={"Host": "adssta.caiso.com", **ads}
+        ).status_code
+        == 501
+    )
+    # MAP Stage's ADS base URL is the host's root (environments.tsv).
+    assert (
+        soap.post("/APIWebService/v7", content=call, headers={"Host": "adsmap.caiso.com", **ads}).status_code
+        == 501
+    )
+    assert (
+        soap.post(
+            "/ADS/APIWebService/v7", content=call, headers={"Host": "adsmap.caiso.com", **ads}
+        ).status_code
+        == 404
+    )
