@@ -31,6 +31,7 @@ TENANT_KEY = "isosim.tenant"
 IDENTITY_KEY = "isosim.identity"  # an identity.Identity, or None
 IDENTITY_ERROR_KEY = "isosim.identity_error"  # identity.BadCredentials when credentials were wrong
 OPERATION_KEY = "isosim.operation"  # set by services that name their operations (SOAP)
+BASE_KEY = "isosim.base"  # the /env/<pack> prefix the client used, "" when it came by Host
 ENV_PREFIX = "/env/"
 TENANT_HEADER = "x-isosim-tenant"
 # The simulator's own pages: never journaled, faulted or put in maintenance.
@@ -133,7 +134,7 @@ class Pipeline:
                 return scope, plain_error(404, f"no environment named {name!r} is served here", {})
             # Only the path is rewritten: Starlette's mounts derive their own root_path from it.
             prefix = ENV_PREFIX + name
-            scope = {**scope, "path": "/" + rest}
+            scope = {**scope, "path": "/" + rest, BASE_KEY: prefix}
             if scope.get("raw_path"):
                 scope["raw_path"] = scope["raw_path"][len(prefix.encode()) :]
         else:
@@ -141,6 +142,7 @@ class Pipeline:
             host = host.rsplit(":", 1)[0] if not host.startswith("[") else host
             pack = self.runtime.hosts.get(host.lower(), self.runtime.default_pack)
         scope[PACK_KEY] = pack
+        scope.setdefault(BASE_KEY, "")
         tenant = headers.get(TENANT_HEADER)
         if tenant is not None and not TENANT_NAME.fullmatch(tenant):
             scope[REALM_KEY], scope[TENANT_KEY] = self.runtime.realm(pack), None

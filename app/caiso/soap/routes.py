@@ -22,13 +22,15 @@ from app.caiso import catalogue
 from app.caiso.soap import envelope as soap
 from app.caiso.soap import security
 from app.core import http
-from app.core.pipeline import IDENTITY_KEY, PACK_KEY
+from app.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY
 from app.core.runtime import Runtime
 
 # An application's handler: (runtime, request, envelope, endpoint, caller, now) -> response.
 Handler = Callable[..., Awaitable[Response]]
 # (application, base operation) -> handler; filled by each emulated application's module.
 HANDLERS: dict[tuple[str, str], Handler] = {}
+# application -> its WSDL writer (route, the endpoint's address) -> document.
+WSDLS: dict[str, Callable[[catalogue.Route, str], bytes]] = {}
 XML_TYPES = ("text/xml", "application/soap+xml")
 
 
@@ -79,6 +81,11 @@ class CaisoSoapService:
             return _forbidden(f"{found.user.name} has no access to {app} in {pack.manifest.environment}.")
         if request.method in ("GET", "HEAD"):
             if any(key.lower() == "wsdl" for key in request.query_params):
+                writer = WSDLS.get(app)
+                if writer is not None:
+                    location = f"{request.url.scheme}://{request.headers.get('host', 'localhost')}"
+                    location += request.scope.get(BASE_KEY, "") + path
+                    return Response(writer(route, location), media_type=soap.MEDIA_TYPE)
                 return PlainTextResponse(
                     f"Not Implemented: isosim does not serve the WSDL of {route.endpoint.name} yet",
                     status_code=501,

@@ -142,7 +142,7 @@ def test_ads_is_rpc_style_its_operation_named_by_the_body(soap: TestClient) -> N
         header=False,
     )
     response = post(soap, call, ADS)
-    assert response.status_code == 501 and "ADS getDispatchBatchesSinceUID" in fault(response)[1]
+    assert response.status_code == 200 and "<item>DISP-" in response.text
     v6_lacks = envelope('<a:getBatchHeader xmlns:a="urn-com-caiso-ads-webservices-api"/>', header=False)
     response = post(soap, v6_lacks, "/env/caiso-production/ADS/APIWebService/v6")
     assert response.status_code == 500 and "no operation" in fault(response)[1]

@@ -1,0 +1,121 @@
+"""ADS operations behind the shared SOAP platform (app.caiso.soap.routes): the polling cycle
+(getDispatchBatchesSinceUID, getDispatchBatch, getBatchHeader, validateDispatchBatch, getBatchStatus,
+isNewTrajData, getTrajectoryData), submitMSSLFRequest, and instruction responses. A caller sees the
+batches of the scheduling coordinators its certificate acts for."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.caiso.ads import codec, models
+from app.caiso.ads.wsdl import wsdl
+from app.caiso.catalogue import Endpoint
+from app.caiso.soap import routes as soap_routes
+from app.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault
+from app.core import database, xml
+from app.core.packs import User
+from app.core.pipeline import PACK_KEY, realm_of
+from app.core.runtime import Runtime
+
+
+def _reply(operation: str, value: str | list[str]) -> Response:
+    return Response(codec.answer(operation, value), media_type=MEDIA_TYPE)
+
+
+def _fleet(request: Request) -> models.Fleet:
+    fleet = models.load_fleet(request.scope[PACK_KEY])
+    if fleet is None:
+        raise SoapFault("ADS has no resources in this environment", "Server")
+    return fleet
+
+
+async def handle(
+    runtime: Runtime, request: Request, message: Envelope, endpoint: Endpoint, user: User, now: datetime
+) -> Response:
+    call = message.payload
+    assert call is not None
+    operation = endpoint.operation
+    fleet = _fleet(request)
+    realm = realm_of(request.scope)
+    coordinators = list(user.scheduling_coordinators)
+    with database.write(runtime.engine) as conn:
+        if operation == "getDispatchBatchesSinceUID":
+            uid = codec.argument(call, "uid") or "-1"
+            models.issue(conn, realm, fleet, coordinators, now)
+            return _reply(operation, models.since(conn, realm, coordinators, uid, now))
+        if operation in ("isNewTrajData", "getTrajectoryData"):
+            if operation == "isNewTrajData":
+                return _reply(
+                    operation, "true" if models.new_trajectory(conn, realm, coordinators, now) else "false"
+                )
+            starts = [models.latest_start(now) - models.INTERVAL * n for n in range(12)][::-1]
+            models.read_trajectory(conn, realm, coordinators, now)
+            return _reply(operation, codec.packed(codec.trajectory_document(fleet, coordinators, starts)))
+        if operation == "submitMSSLFRequest":
+            limit = runtime.settings.max_body_bytes
+            return _reply(operation, _msslf(codec.argument(call, "request") or "", limit))
+        found = models.find(conn, realm, coordinators, codec.argument(call, "batchUID") or "")
+        if operation == "getDispatchBatch":
+            return _reply(operation, codec.packed(codec.batch_document(fleet, found)))
+        if operation == "getBatchHeader":
+            return _reply(operation, codec.packed(codec.batch_header(found)))
+        if operation == "getBatchStatus":
+            return _reply(
+                operation, str(models.STATUS_VALIDATED if found.validated_at else models.STATUS_SENT)
+            )
+        if operation == "validateDispatchBatch":
+            models.validate(conn, realm, found, now)
+            return _reply(operation, "true")
+        resource = codec.argument(call, "resourceId") or ""
+        if operation == "acceptInstruction":
+            models.respond(conn, realm, fleet, found, resource, "ACCEPT", user.name, now)
+        elif operation == "declineInstruction":
+            reason = codec.argument(call, "reasonCode")
+            models.respond(conn, realm, fleet, found, resource, "DECLINE", user.name, now, reason=reason)
+        elif operation == "partialAcceptInstruction":
+            try:
+                mw = float(codec.argument(call, "mw") or "")
+            except ValueError:
+                raise SoapFault("partialAcceptInstruction needs a numeric mw") from None
+            models.respond(conn, realm, fleet, found, resource, "PARTIAL", user.name, now, mw=mw)
+        else:
+            raise SoapFault(f"isosim does not emulate ADS {operation} yet", "Server", 501)
+        return _reply(operation, "true")
+
+
+def _msslf(encoded: str, limit: int) -> str:
+    """An MSS load-following request arrives as base64(gzip(xml)) or base64(xml); it must be XML.
+    Decompression stops at `limit` bytes: a gzip bomb costs no more than that."""
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        raise SoapFault("submitMSSLFRequest needs a base64-encoded request document") from None
+    if raw[:2] == b"\x1f\x8b":
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            raw = inflater.decompress(raw, limit + 1)
+        except zlib.error:
+            raise SoapFault("the request document is not valid gzip") from None
+        if len(raw) > limit or inflater.unconsumed_tail:
+            raise SoapFault(f"the request document is larger than {limit} bytes once decompressed")
+    try:
+        xml.parse(raw)
+    except xml.XmlRejected as exc:
+        raise SoapFault(str(exc).replace("request body", "MSSLF request document")) from None
+    return "SUCCESS"
+
+
+def register() -> None:
+    """Put ADS's operations and WSDL into the SOAP platform (every operation the catalogue lists)."""
+    from app.caiso import catalogue
+
+    for endpoint in catalogue.endpoints():
+        if endpoint.app == "ADS":
+            soap_routes.HANDLERS[("ADS", endpoint.base_operation)] = handle
+    soap_routes.WSDLS["ADS"] = wsdl

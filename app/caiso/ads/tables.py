@@ -1,0 +1,55 @@
+"""ADS state: the dispatch batches a scheduling coordinator has been offered (made when first listed),
+whether each was validated, the responses to their instructions, and how far trajectory data has
+been read. The pack's resources are reference data (models.load_fleet)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, Float, Index, String, Table
+
+from app.core import database
+from app.core.packs import Pack
+from app.core.state import Rows, StateModel
+
+REALM = String(200)
+
+batch = Table(
+    "ads_batch",
+    database.metadata,
+    Column("realm", REALM, primary_key=True),
+    Column("batch_uid", String(60), primary_key=True),
+    Column("scheduling_coordinator", String(20), nullable=False),
+    Column("start_time", DateTime, nullable=False),  # the 5-minute interval it dispatches (UTC)
+    Column("validated_at", DateTime),
+    Index("ads_batch_by_coordinator", "realm", "scheduling_coordinator", "start_time"),
+)
+
+response = Table(
+    "ads_instruction_response",
+    database.metadata,
+    Column("realm", REALM, primary_key=True),
+    Column("batch_uid", String(60), primary_key=True),
+    Column("resource_id", String(60), primary_key=True),
+    Column("accept_status", String(20), nullable=False),  # ACCEPT, DECLINE, PARTIAL
+    Column("mw", Float),
+    Column("reason_code", String(60)),
+    Column("responder", String(200), nullable=False),
+    Column("responded_at", DateTime, nullable=False),
+)
+
+trajectory_read = Table(
+    "ads_trajectory_read",
+    database.metadata,
+    Column("realm", REALM, primary_key=True),
+    Column("scheduling_coordinator", String(20), primary_key=True),
+    Column("read_through", DateTime, nullable=False),
+)
+
+
+def load(pack: Pack) -> Rows:
+    from app.caiso.ads.models import load_fleet
+
+    load_fleet(pack)  # a broken resources file stops the pack, naming file:line and field
+    return {}
+
+
+STATE = StateModel("caiso.ads", (batch, response, trajectory_read), load)
