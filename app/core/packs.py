@@ -42,6 +42,7 @@ class User(PackModel):
     name: str  # login for HTTP basic credentials
     password: str = ""
     certificate_subject: str = ""  # subject DN a TLS-terminating proxy passes on
+    certificate: str = ""  # X.509 certificate (PEM), relative to the pack: checks the user's signatures
     customer_id: int | None = None  # ISO-NE market participant the user acts for
     scheduling_coordinators: list[str] = []  # CAISO scheduling coordinator ids the user acts for
     roles: list[str] = []  # ISO-NE: "IBT"; CAISO: the applications the user may call ("SIBR", "CMRI", ...)
@@ -153,6 +154,9 @@ def read_manifest(folder: Path) -> Manifest:
     names = {u.name for u in manifest.users}
     if manifest.default_user and manifest.default_user not in names:
         raise PackError(str(path), f"names no user {manifest.default_user!r}", "default_user")
+    for user in manifest.users:
+        if user.certificate and not (folder / user.certificate).is_file():
+            raise PackError(str(path), f"user {user.name!r}: no file {user.certificate}", "certificate")
     if manifest.name != folder.name:
         raise PackError(str(path), f"is {manifest.name!r} but the folder is {folder.name!r}", "name")
     return manifest

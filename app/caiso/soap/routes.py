@@ -114,7 +114,7 @@ class CaisoSoapService:
             endpoint = self._operation(route, message)
             service = endpoint.operation
             if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
-                security.check(message, found.user, pack.manifest.settings.security, now)
+                security.check(message, found.user, pack, now)
             handler = HANDLERS.get((app, endpoint.base_operation))
             if handler is None:
                 raise soap.SoapFault(

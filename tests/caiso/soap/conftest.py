@@ -4,13 +4,15 @@ packs' users (passed as a TLS-terminating proxy passes them)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from lxml import etree
 
 from app.caiso.soap.envelope import SOAP_ENV
-from app.caiso.soap.security import header_element
+from app.caiso.soap.security import header_element, sign
 from app.core.packs import User
 
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 NOW = datetime(2026, 11, 18, 18, 0, tzinfo=UTC)  # a Wednesday, 10:00 Pacific: MAP Stage is open
 # Alpha's systems account has every application (fixtures/caiso-*/pack.toml).
 ALPHA_SUBJECT = "CN=sc-alpha-systems, OU=Systems, O=Alpha Energy Marketing LLC, L=Folsom, ST=CA, C=US"
@@ -24,13 +26,29 @@ def cert(subject: str = ALPHA_SUBJECT) -> dict[str, str]:
 
 
 def envelope(
-    payload: str = "<Request/>", header: bool = True, user: User = ALPHA, created: datetime = NOW
+    payload: str = "<Request/>",
+    header: bool = True,
+    user: User = ALPHA,
+    created: datetime = NOW,
+    pack: str = "caiso-production",
+    signer: str | None = "sc-alpha-systems",
 ) -> bytes:
+    """A B2B message: CAISOWSHeader for `user`, signed with `signer`'s test key of `pack` (None:
+    unsigned)."""
     head = ""
     if header:
         head = f"<soapenv:Header>{etree.tostring(header_element(user, created)).decode()}</soapenv:Header>"
     body = f"<soapenv:Body>{payload}</soapenv:Body>"
-    return f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">{head}{body}</soapenv:Envelope>'.encode()
+    message = f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">{head}{body}</soapenv:Envelope>'.encode()
+    if signer is None:
+        return message
+    return sign(message, *credentials(pack, signer))
+
+
+def credentials(pack: str, user: str) -> tuple[bytes, bytes]:
+    """(key, certificate) in PEM of a pack user: the packs ship them for signing clients."""
+    folder = FIXTURES / pack / "certs"
+    return (folder / f"{user}.key").read_bytes(), (folder / f"{user}.pem").read_bytes()
 
 
 def fault(response) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]

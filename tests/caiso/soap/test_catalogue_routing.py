@@ -33,6 +33,10 @@ def _payload(route: catalogue.Route) -> str:
     return "<Request/>"
 
 
+def _signer(route: catalogue.Route) -> str | None:
+    return None if route.endpoint.variant == "operation" else "sc-alpha-systems"
+
+
 def _answered(route: catalogue.Route, response) -> bool:  # type: ignore[no-untyped-def]
     """An emulated application answers the call; the others answer 501 with a fault naming the
     application and endpoint."""
@@ -49,7 +53,8 @@ def test_every_catalogue_endpoint_answers_in_its_environments(soap: TestClient, 
     for path, route in routes.items():
         response = soap.post(
             f"/env/{PACKS[environment]}{path}",
-            content=envelope(_payload(route)),
+            # ADS is secured by TLS alone: its messages carry no WS-Security signature.
+            content=envelope(_payload(route), pack=PACKS[environment], signer=_signer(route)),
             headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"any"', **cert()},
         )
         if not _answered(route, response):
@@ -93,13 +98,19 @@ def test_an_application_the_environment_does_not_list_is_not_there(soap: TestCli
 
 def test_hosts_of_the_environment_reach_it(soap: TestClient) -> None:
     path = "/sst/sibr/SubmitRawBidSet_SIBRv4_AP"
-    for host in ("ws.caiso.com", "wsmap.caiso.com", "wssandbox.caiso.com"):
+    for host, pack in (
+        ("ws.caiso.com", "caiso-production"),
+        ("wsmap.caiso.com", "caiso-mapstage"),
+        ("wssandbox.caiso.com", "caiso-sandbox"),
+    ):
         response = soap.post(
-            path, content=envelope(), headers={"Host": host, "Content-Type": "text/xml", **cert()}
+            path, content=envelope(pack=pack), headers={"Host": host, "Content-Type": "text/xml", **cert()}
         )
         assert response.status_code == 501, host
     ads = {"Content-Type": "text/xml", **cert()}
-    call = envelope('<a:getBatchStatus xmlns:a="urn-com-caiso-ads-webservices-api"/>', header=False)
+    call = envelope(
+        '<a:getBatchStatus xmlns:a="urn-com-caiso-ads-webservices-api"/>', header=False, signer=None
+    )
     assert (
         soap.post(
             "/ADS/APIWebService/v7", content=call, headers={"Host": "adssta.caiso.com", **ads}

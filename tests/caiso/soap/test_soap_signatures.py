@@ -1,0 +1,90 @@
+"""WS-Security signatures (RSA-SHA1, exclusive C14N, SHA-1 digests) over the Body, CAISOWSHeader and
+attachment headers, verified with the certificate the pack registers for the caller: strict packs
+require one, lenient packs check one when present. Packs ship each user's test key and certificate."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from app.caiso.soap.security import WSU, sign
+from tests.caiso.soap.conftest import NOW, cert, credentials, envelope, fault
+
+STRICT = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
+LENIENT = "/env/caiso-sandbox/sst/sibr/SubmitRawBidSet_SIBRv4_AP"
+XML = {"Content-Type": "text/xml"}
+REFUSED = "Signature validation status: false"
+
+
+@pytest.fixture
+def soap(client: TestClient) -> TestClient:
+    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
+    return client
+
+
+def post(client: TestClient, body: bytes, url: str = STRICT):  # type: ignore[no-untyped-def]
+    return client.post(url, content=body, headers={**XML, **cert()})
+
+
+def refused(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 500, response.text
+    text = fault(response)[1]
+    assert text.startswith(REFUSED), text
+    return text
+
+
+def test_a_correctly_signed_message_passes(soap: TestClient) -> None:
+    assert post(soap, envelope()).status_code == 501  # through security, to the not-yet-emulated endpoint
+
+
+def test_strict_packs_refuse_unsigned_messages(soap: TestClient) -> None:
+    assert "no WS-Security signature" in refused(post(soap, envelope(signer=None)))
+
+
+def test_a_message_changed_after_signing_is_refused(soap: TestClient) -> None:
+    tampered = envelope("<Request><marketType>DAM</marketType></Request>").replace(b"DAM", b"RTM")
+    assert refused(post(soap, tampered)) == REFUSED
+
+
+def test_a_changed_caiso_header_is_refused(soap: TestClient) -> None:
+    tampered = envelope().replace(b"isosim-test", b"isosim-evil")  # the MessageID
+    assert refused(post(soap, tampered)) == REFUSED
+
+
+def test_the_token_must_be_the_callers_own_certificate(soap: TestClient) -> None:
+    signed_by_bravo = envelope(signer="sc-bravo-ops")  # a valid signature, but Bravo's certificate
+    assert "not the caller's certificate" in refused(post(soap, signed_by_bravo))
+
+
+def test_a_signature_made_with_another_key_is_refused(soap: TestClient) -> None:
+    bravo_key, _ = credentials("caiso-production", "sc-bravo-ops")
+    _, alpha_certificate = credentials("caiso-production", "sc-alpha-systems")
+    message = envelope(signer=None)
+    assert refused(post(soap, sign(message, bravo_key, alpha_certificate))) == REFUSED
+
+
+def test_the_body_must_be_among_the_signed_parts(soap: TestClient) -> None:
+    signed = etree.fromstring(envelope())
+    body = signed.find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
+    body.set(f"{{{WSU}}}Id", "not-the-signed-one")  # the reference now points nowhere
+    assert "Body is not signed" in refused(post(soap, etree.tostring(signed)))
+
+
+def test_a_wrapped_second_body_with_the_signed_id_is_refused(soap: TestClient) -> None:
+    signed = etree.fromstring(envelope())
+    body = signed.find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
+    header = signed.find("{http://schemas.xmlsoap.org/soap/envelope/}Header")
+    copy = etree.fromstring(etree.tostring(body))
+    header.append(copy)  # the signed Body hidden in the header ...
+    body[0].text = "evil"  # ... and the real one changed
+    assert "appears twice" in refused(post(soap, etree.tostring(signed)))
+
+
+def test_lenient_packs_accept_unsigned_messages_but_check_signed_ones(soap: TestClient) -> None:
+    assert post(soap, envelope(signer=None), LENIENT).status_code == 501
+    good = envelope(pack="caiso-sandbox")
+    assert post(soap, good, LENIENT).status_code == 501
+    assert refused(post(soap, good.replace(b"<Request/>", b"<Request>x</Request>"), LENIENT)) == REFUSED
+    # Keys are per pack: a Production signature does not verify in the Sandbox.
+    assert post(soap, envelope(pack="caiso-production"), LENIENT).status_code == 500
