@@ -15,6 +15,7 @@ Needs wrk (apt-get install wrk).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import sys
@@ -89,6 +90,34 @@ def main() -> int:
     return 0
 
 
+ADS = "/env/caiso-production/ADS/APIWebService/v7"
+ALPHA = "CN=sc-alpha-bidder, OU=Trading, O=Alpha Energy Marketing LLC, L=Folsom, ST=CA, C=US"
+
+
+def _ads_call(operation: str, part: str, value: str) -> str:
+    return (
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        f'<a:{operation} xmlns:a="urn-com-caiso-ads-webservices-api"><{part}>{value}</{part}></a:{operation}>'
+        "</s:Body></s:Envelope>"
+    )
+
+
+def ads_script(folder: Path, isosim: str) -> Path:
+    """A wrk script POSTing getDispatchBatch for a batch listed first: a SOAP retrieve whose answer is
+    a base64(gzip(xml)) document, as DocAttach responses are."""
+    headers = {"Content-Type": "text/xml", "X-SSL-Client-S-DN": ALPHA}
+    call = _ads_call("getDispatchBatchesSinceUID", "uid", "-1").encode()
+    listing = urllib.request.urlopen(urllib.request.Request(isosim + ADS, data=call, headers=headers)).read()
+    uid = re.search(rb"<item>([^<]+)</item>", listing).group(1).decode()  # type: ignore[union-attr]
+    script = folder / "ads.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        + "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items())
+        + f"wrk.body = [[{_ads_call('getDispatchBatch', 'batchUID', uid)}]]\n"
+    )
+    return script
+
+
 def throughput(folder: Path, duration: int, connections: list[int]) -> None:
     script = post_script(folder)
     with (
@@ -100,6 +129,7 @@ def throughput(folder: Path, duration: int, connections: list[int]) -> None:
             ("IBT GET mappings, filtered + paged", isosim + FILTERED, None),
             ("IBT POST two-mapping update", f"{isosim}{IBT}/contractSubaccountMappings", script),
             ("OASIS PRC_LMP day, 10 nodes (CSV zip)", isosim + OASIS_DAY, None),
+            ("ADS getDispatchBatch (SOAP, base64 gzip doc)", isosim + ADS, ads_script(folder, isosim)),
         ]
         for n in connections:
             baseline = wrk(hello + "/", n, duration)

@@ -1,6 +1,6 @@
-"""Hostile XML against the XML-accepting endpoint (IBT POST; the CAISO SOAP endpoints join with
-issue 4): each gets the service's own 400, reads no file, opens no connection, stores nothing, and
-is refused before it can cost memory."""
+"""Hostile XML against the IBT POST (the CAISO SOAP endpoints: test_hostile_soap.py): each gets the
+service's own 400, reads no file, opens no connection, stores nothing, and is refused before it can
+cost memory."""
 
 from __future__ import annotations
 
