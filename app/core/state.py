@@ -52,6 +52,8 @@ class StateModel:
     service: str
     tables: Sequence[Table]  # parents before children
     load: Callable[[Pack], Rows]  # rows keyed by table name; {} when the pack has no such data
+    # Bump when `load` reads the same files differently: templates are then rebuilt from the pack.
+    version: int = 1
 
 
 realms = Table(
@@ -97,7 +99,7 @@ def load_pack(folder: Path, models: Sequence[StateModel], check_data: bool = Tru
     """Read and check a pack: its manifest always, every service's data unless `check_data` is
     False (then on first use, see Pack.rows). Raises PackError."""
     pack = Pack(path=folder, manifest=read_manifest(folder))
-    pack.fingerprint = fingerprint(pack.path)
+    pack.fingerprint = fingerprint(pack.path, models)
 
     def read_rows() -> Rows:
         rows: Rows = {}
@@ -111,11 +113,16 @@ def load_pack(folder: Path, models: Sequence[StateModel], check_data: bool = Tru
     return pack
 
 
-def fingerprint(folder: Path) -> str:
-    """Changes whenever any file of the pack changes."""
+def fingerprint(folder: Path, models: Sequence[StateModel] = ()) -> str:
+    """Changes whenever any file of the pack changes, or the shape of the state it loads into (a
+    column added, a loader's version bumped): a template built by an older isosim is rebuilt."""
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    for model in models:
+        digest.update(f"{model.service}:{model.version}".encode())
+        for table in model.tables:
+            digest.update(f"{table.name}({','.join(f'{c.name} {c.type}' for c in table.c)})".encode())
     return digest.hexdigest()
 
 

@@ -77,3 +77,28 @@ def test_a_changed_pack_rebuilds_its_template_but_keeps_live_state(tmp_path: Pat
     restarted.post("/_isosim/reset")
     text = restarted.get(f"{IBT}/1/contractSubaccountMappings/999999").text
     assert "TUV Holdings LLC" in text and "2015-07-11T12:01:22Z" not in text
+
+
+def test_a_template_built_for_another_state_shape_is_rebuilt(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Same pack files, but the loader reads them differently (its version bumped): the database's
+    template is rebuilt from the pack when next needed (a reset), as for changed files."""
+    import dataclasses
+
+    import app.main
+    from app.core import state
+
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}", clock_frozen_at="2015-07-11T12:01:22Z"
+    )
+    make_client(create_app(settings))
+    built = state.template_fingerprints(app.main.Runtime.start(settings, app.main.STATE_MODELS).engine)
+    bumped = tuple(
+        dataclasses.replace(m, version=m.version + 1) if m.service == "isone.ibt" else m
+        for m in app.main.STATE_MODELS
+    )
+    monkeypatch.setattr(app.main, "STATE_MODELS", bumped)
+    restarted = make_client(create_app(settings))
+    assert restarted.post("/_isosim/reset").status_code == 200  # templates are rebuilt when next needed
+    rebuilt = state.template_fingerprints(restarted.app.state.runtime.engine)  # type: ignore[attr-defined]
+    assert rebuilt["isone-sandbox"] != built["isone-sandbox"]
+    assert restarted.get(f"{IBT}/1/subaccounts").status_code == 200
