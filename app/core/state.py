@@ -154,9 +154,30 @@ def _ensure_template(conn: Connection, pack: Pack, tables: list[Table]) -> str:
         for table in tables:
             rows = pack.rows.get(table.name)
             if rows:
-                conn.execute(insert(table), [{"realm": template, **row} for row in rows])
+                _insert_many(conn, table, [{"realm": template, **row} for row in rows])
         _mark(conn, template, pack)
     return template
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT thousands of rows at once: the statement compiled once and each column's bind
+    processor applied directly, which saves most of the per-row work of executing insert(table)
+    with a list (a third of a fresh start-up)."""
+    names = list(rows[0])
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=names)
+    dialect = conn.dialect  # the dialect's own type (SQLite's DATETIME) formats values, not the generic one
+    processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names}
+
+    def value(name: str, raw: Any) -> Any:
+        process = processors[name]
+        return process(raw) if process is not None and raw is not None else raw
+
+    if compiled.positional:
+        order = compiled.positiontup or []
+        params: list[Any] = [tuple(value(n, row.get(n)) for n in order) for row in rows]
+    else:
+        params = [{n: value(n, row.get(n)) for n in names} for row in rows]
+    conn.exec_driver_sql(str(compiled), params)
 
 
 def _copy(conn: Connection, table: Table, source: str, target: str) -> None:

@@ -102,3 +102,44 @@ def test_a_template_built_for_another_state_shape_is_rebuilt(tmp_path: Path, mon
     rebuilt = state.template_fingerprints(restarted.app.state.runtime.engine)  # type: ignore[attr-defined]
     assert rebuilt["isone-sandbox"] != built["isone-sandbox"]
     assert restarted.get(f"{IBT}/1/subaccounts").status_code == 200
+
+
+def test_the_template_insert_stores_exactly_what_sqlalchemy_would(database_url: str) -> None:
+    """The pack's rows go into a template through a compiled statement with the types' bind
+    processors (for start-up speed); stored values must be identical to SQLAlchemy's own insert
+    (e.g. SQLite datetimes with their microseconds), on SQLite and on PostgreSQL."""
+    from sqlalchemy import delete, insert, text
+
+    from app.core import database, state
+    from app.core.packs import find_pack_folder
+    from app.main import STATE_MODELS
+
+    pack = state.load_pack(find_pack_folder("isone-sandbox", Settings().pack_search_path()), STATE_MODELS)
+    tables = [t for m in STATE_MODELS for t in m.tables if pack.rows.get(t.name)]
+    engine = database.make_engine(database_url)
+    database.create_schema(engine)
+    try:
+        with database.write(engine) as conn:
+            for table in tables:
+                conn.execute(insert(table), [{"realm": "cmp-a", **r} for r in pack.rows[table.name]])
+                state._insert_many(conn, table, [{"realm": "cmp-b", **r} for r in pack.rows[table.name]])
+        with database.read(engine) as conn:
+            for table in tables:
+                columns = ", ".join(f'"{c.name}"' for c in table.c if c.name not in ("realm", "id"))
+                a, b = (
+                    sorted(
+                        map(
+                            repr,
+                            conn.execute(
+                                text(f"SELECT {columns} FROM {table.name} WHERE realm = :r"), {"r": r}
+                            ),
+                        )
+                    )
+                    for r in ("cmp-a", "cmp-b")
+                )
+                assert a == b and a, table.name
+    finally:
+        with database.write(engine) as conn:
+            for table in reversed(tables):
+                conn.execute(delete(table).where(table.c.realm.in_(["cmp-a", "cmp-b"])))
+        engine.dispose()
