@@ -65,6 +65,26 @@ def start(url: str) -> tuple[subprocess.Popen[bytes], str, float]:
             time.sleep(0.005)
 
 
+def start_hello() -> float:
+    """The same measure for a bare hello-world ASGI app under uvicorn: what any Python web server
+    costs on this machine right now (start-up figures are otherwise not comparable across runs)."""
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.hello:app", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+    )
+    try:
+        while True:
+            try:
+                request(f"http://127.0.0.1:{port}/")
+                return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.005)
+    finally:
+        stop(process)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(10)
@@ -102,7 +122,9 @@ def main() -> int:
                 resets.append((time.perf_counter() - t) * 1000)
         finally:
             stop(process)
+    hello = start_hello()
     print(f"database                                  {url.split(':')[0]}")
+    print(f"start-up, hello-world uvicorn (reference) {hello * 1000:8.0f} ms")
     for name, seconds in startups.items():
         print(f"start-up, {name:<31} {seconds * 1000:8.0f} ms  (process start to first 200 of GET {FIRST})")
     median = statistics.median(resets)

@@ -181,8 +181,10 @@ def startup(folder: Path) -> None:
     ):
         process, _, startups[name] = reset.start(target)
         reset.stop(process)
+    hello = reset.start_hello()
     for name, seconds in startups.items():
-        print(f"start-up, {name}: {seconds * 1000:.0f} ms")
+        ratio = f"{seconds / hello:.1f}x a hello-world uvicorn: {hello * 1000:.0f} ms"
+        print(f"start-up, {name}: {seconds * 1000:.0f} ms ({ratio})")
     process, base, _ = reset.start(url)
     try:
         times = []
