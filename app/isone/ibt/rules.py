@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Connection, String, and_, bindparam, cast, func, or_, select, true, update
+from sqlalchemy import Connection, Integer, String, and_, bindparam, cast, func, or_, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.isone.eastern import format_instant, midnight_utc, month_start, monthly_periods, next_month_start
@@ -142,57 +143,113 @@ def _window(start_date: str | None, end_date: str | None) -> tuple[datetime, dat
     return midnight_utc(first), midnight_utc(last + timedelta(days=1))
 
 
-def _like(column: ColumnElement, value: str) -> ColumnElement[bool]:
-    """Exact match, or `*`/`%` wildcards (any run of characters); `_` and `\\` stay literal."""
+def _pattern(value: str) -> tuple[str, str]:
+    """("eq", value) for an exact match, or ("like", pattern) for `*`/`%` wildcards (any run of
+    characters); `_` and `\\` stay literal."""
     if "*" not in value and "%" not in value:
-        return column == value
-    escaped = value.replace("\\", "\\\\").replace("_", "\\_").replace("*", "%")
-    return column.like(escaped, escape="\\")
+        return "eq", value
+    return "like", value.replace("\\", "\\\\").replace("_", "\\_").replace("*", "%")
 
 
-def _conditions(realm: str, customer_id: int, query: MappingQuery) -> list[ColumnElement[bool]]:
-    mv, c = mapping_version.c, contract.c
-    where: list[ColumnElement[bool]] = [
-        mv.realm == realm,
-        mv.customer_id == customer_id,
-        mv.current == true(),
-    ]
+def _match(column: ColumnElement, kind: str, name: str) -> ColumnElement[bool]:
+    parameter = bindparam(name)
+    return column == parameter if kind == "eq" else column.like(parameter, escape="\\")
+
+
+def _filters(realm: str, customer_id: int, query: MappingQuery) -> tuple[tuple[tuple[str, str], ...], dict]:  # type: ignore[type-arg]
+    """The query's shape (which filters, exact or wildcard) and its values as bound parameters:
+    the statements are built once per shape (see _mapping_statements), the values change."""
+    shape: list[tuple[str, str]] = []
+    params: dict[str, object] = {
+        "realm": realm,
+        "customer_id": customer_id,
+        "limit": query.limit,
+        "offset": query.start,
+    }
     if query.contract_id is not None:
         if query.contract_id.isdigit():
-            where.append(mv.contract_id == int(query.contract_id))
+            shape.append(("contract_id", "eq"))
+            params["contract_id"] = int(query.contract_id)
         else:
-            where.append(_like(cast(mv.contract_id, String), query.contract_id))
-    if query.reference_id is not None:
-        where.append(_like(c.reference_id, query.reference_id))
-    if query.subaccount_id is not None:
-        where.append(_like(mv.subaccount_id, query.subaccount_id))
-    if query.subaccount_name is not None:
-        sv = subaccount_version.c
-        # The name of the subaccount as it stood when the mapping period began.
-        where.append(
-            select(sv.subaccount_id)
-            .where(
-                sv.realm == mv.realm,
-                sv.customer_id == mv.customer_id,
-                sv.subaccount_id == mv.subaccount_id,
-                sv.begin <= mv.begin,
-                or_(sv.end.is_(None), sv.end > mv.begin),
-                _like(sv.name, query.subaccount_name),
-            )
-            .exists()
-        )
-    if query.category is not None:
-        where.append(c.category == query.category)
-    if query.location_id is not None:
-        where.append(c.location_id == query.location_id)
-    if query.party_id is not None:
-        where.append(or_(c.buyer_id == query.party_id, c.seller_id == query.party_id))
+            shape.append(("contract_id", "like"))
+            params["contract_id"] = _pattern(query.contract_id)[1]
+    for name in ("reference_id", "subaccount_id", "subaccount_name"):
+        value = getattr(query, name)
+        if value is not None:
+            kind, params[name] = _pattern(value)
+            shape.append((name, kind))
+    for name in ("category", "location_id", "party_id"):
+        value = getattr(query, name)
+        if value is not None:
+            shape.append((name, "eq"))
+            params[name] = value
     if query.window is not None:
         low, high = query.window
+        shape.append(("window", ""))
         # A period is at most an Eastern month long, so `end > low` implies `begin > low - 32 days`:
         # said explicitly, it bounds the index range on `begin` from both sides.
-        where.extend([mv.begin < high, mv.end > low, mv.begin > low - _LONGEST_PERIOD])
-    return where
+        params.update(window_low=low, window_high=high, window_floor=low - _LONGEST_PERIOD)
+    return tuple(shape), params
+
+
+@lru_cache(maxsize=256)
+def _mapping_statements(shape: tuple[tuple[str, str], ...]):  # type: ignore[no-untyped-def]
+    """(count, page) statements of the collection GET for one filter shape. Composing a statement
+    costs more than running it: built once per shape, they are reused with new parameter values."""
+    mv, c = mapping_version.c, contract.c
+    where: list[ColumnElement[bool]] = [
+        mv.realm == bindparam("realm"),
+        mv.customer_id == bindparam("customer_id"),
+        mv.current == true(),
+    ]
+    for name, kind in shape:
+        if name == "contract_id":
+            column = mv.contract_id if kind == "eq" else cast(mv.contract_id, String)
+            where.append(_match(column, kind, name))
+        elif name == "reference_id":
+            where.append(_match(c.reference_id, kind, name))
+        elif name == "subaccount_id":
+            where.append(_match(mv.subaccount_id, kind, name))
+        elif name == "subaccount_name":
+            sv = subaccount_version.c
+            # The name of the subaccount as it stood when the mapping period began.
+            where.append(
+                select(sv.subaccount_id)
+                .where(
+                    sv.realm == mv.realm,
+                    sv.customer_id == mv.customer_id,
+                    sv.subaccount_id == mv.subaccount_id,
+                    sv.begin <= mv.begin,
+                    or_(sv.end.is_(None), sv.end > mv.begin),
+                    _match(sv.name, kind, name),
+                )
+                .exists()
+            )
+        elif name == "category":
+            where.append(c.category == bindparam(name))
+        elif name == "location_id":
+            where.append(c.location_id == bindparam(name))
+        elif name == "party_id":
+            party = bindparam(name)
+            where.append(or_(c.buyer_id == party, c.seller_id == party))
+        elif name == "window":
+            where.extend(
+                [
+                    mv.begin < bindparam("window_high"),
+                    mv.end > bindparam("window_low"),
+                    mv.begin > bindparam("window_floor"),
+                ]
+            )
+    count = select(func.count()).select_from(_VERSION_WITH_CONTRACT).where(*where)
+    page = (
+        select(*_MAPPING_COLUMNS)
+        .select_from(_mapping_join())
+        .where(*where)
+        .order_by(mv.contract_id, mv.begin)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+    return count, page
 
 
 _LONGEST_PERIOD = timedelta(days=32)
@@ -293,18 +350,10 @@ def current_mappings(
     conn: Connection, realm: str, customer_id: int, query: MappingQuery
 ) -> tuple[int, list[codec.Mapping]]:
     """(total matching versions, the requested page of them grouped by contract)."""
-    mv = mapping_version.c
-    where = _conditions(realm, customer_id, query)
-    total = conn.execute(select(func.count()).select_from(_VERSION_WITH_CONTRACT).where(*where)).scalar_one()
-    rows = conn.execute(
-        select(*_MAPPING_COLUMNS)
-        .select_from(_mapping_join())
-        .where(*where)
-        .order_by(mv.contract_id, mv.begin)
-        .limit(query.limit)
-        .offset(query.start)
-    )
-    return total, _group(customer_id, rows)
+    shape, params = _filters(realm, customer_id, query)
+    count, page = _mapping_statements(shape)
+    total = conn.execute(count, params).scalar_one()
+    return total, _group(customer_id, conn.execute(page, params))
 
 
 def mapping_history(conn: Connection, realm: str, customer_id: int, contract_id: int) -> codec.Mapping:
