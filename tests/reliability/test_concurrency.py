@@ -9,7 +9,7 @@ import itertools
 import httpx
 from lxml import etree
 
-from tests.isone.ibt.test_concurrent_posts import NS, current, history, post_all
+from tests.isone.ibt.test_concurrent_posts import NS, current, history, instant, post_all
 from tests.isone.ibt.test_contract_subaccount_mappings_post import AUG, SEP, document, mapping
 
 
@@ -38,7 +38,7 @@ def test_rejected_posts_racing_accepted_ones_leave_no_trace(live_servers: list[s
         periods, now = history(base, contract_id), current(base, contract_id)
         for begin, versions in periods.items():
             assert all(a[1] != b[1] for a, b in itertools.pairwise(versions)), versions
-            assert [v[0] for v in versions] == sorted(v[0] for v in versions)
+            assert [instant(v[0]) for v in versions] == sorted(instant(v[0]) for v in versions)
             assert now[begin] == versions[-1][1]
     for response in responses:
         if response.status_code != 200:

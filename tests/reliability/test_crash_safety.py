@@ -19,7 +19,7 @@ import httpx
 from lxml import etree
 
 from tests.conftest import IBT, IBT_CONTENT_TYPE
-from tests.isone.ibt.test_concurrent_posts import NS, current, history
+from tests.isone.ibt.test_concurrent_posts import NS, current, history, instant
 from tests.isone.ibt.test_contract_subaccount_mappings_post import AUG, SEP, document, mapping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,7 +144,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_post_and_half_writes_none(tmp_
         for contract, periods in histories.items():
             now = current(base, contract)
             for begin, versions in periods.items():
-                assert [v[0] for v in versions] == sorted(v[0] for v in versions)
+                assert [instant(v[0]) for v in versions] == sorted(instant(v[0]) for v in versions)
                 assert all(a[1] != b[1] for a, b in itertools.pairwise(versions))
                 assert now[begin] == versions[-1][1]
     finally:
