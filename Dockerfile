@@ -25,6 +25,8 @@ RUN python3 -m venv /opt/isosim \
  && /opt/isosim/bin/pip install -e . \
  && rm -rf app
 COPY app ./app
+# Bytecode made once here: with PYTHONDONTWRITEBYTECODE the app would be recompiled at every start.
+RUN /opt/isosim/bin/python -m compileall -q app
 COPY schemas ./schemas
 COPY fixtures ./fixtures
 
