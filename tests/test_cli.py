@@ -59,6 +59,7 @@ def test_a_server_that_cannot_be_reached_is_a_clear_error() -> None:
         ["reset"],
         ["snapshot", "export"],
         ["snapshot", "import"],
+        ["sign"],
     ],
 )
 def test_every_command_explains_itself(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,3 +67,37 @@ def test_every_command_explains_itself(command: list[str], capsys: pytest.Captur
         main([*command, "--help"])
     assert done.value.code == 0
     assert len(capsys.readouterr().out) > 100
+
+
+def test_sign_makes_a_message_a_strict_pack_accepts(client, tmp_path: Path, capsysbinary) -> None:  # type: ignore[no-untyped-def]
+    """`isosim sign` adds the user's CAISOWSHeader and WS-Security signature from the pack's test key:
+    the message gets through a strict pack's security to the endpoint."""
+    from tests.caiso.soap.conftest import NOW, cert
+
+    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
+    message = tmp_path / "m.xml"
+    message.write_text(
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Request/></s:Body></s:Envelope>'
+    )
+    code = main(
+        [
+            "sign",
+            str(message),
+            "--pack",
+            "caiso-production",
+            "--user",
+            "sc-alpha-systems",
+            "--header",
+            "--at",
+            NOW.isoformat(),
+        ]
+    )
+    assert code == 0
+    signed = capsysbinary.readouterr().out
+    url = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
+    response = client.post(url, content=signed, headers={"Content-Type": "text/xml", **cert()})
+    assert response.status_code == 501, response.text  # through security, to the not-yet-emulated endpoint
+    tampered = signed.replace(b"<Request/>", b"<Request>x</Request>")
+    assert (
+        client.post(url, content=tampered, headers={"Content-Type": "text/xml", **cert()}).status_code == 500
+    )
