@@ -3,14 +3,13 @@ documents (namespace http://ads.caiso.com) that travel as base64(gzip(xml))."""
 
 from __future__ import annotations
 
-import base64
-import gzip
 from datetime import datetime
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from app.caiso.ads.models import INTERVAL, LEAD, Batch, Fleet, instructions
+from app.caiso.soap import attachments
 from app.caiso.soap.envelope import ADS_NAMESPACE, SOAP_ENV, SoapFault
 
 DOCUMENT_NAMESPACE = "http://ads.caiso.com"
@@ -40,7 +39,7 @@ def answer(operation: str, value: str | list[str]) -> bytes:
 
 def packed(document: str) -> str:
     """base64(gzip(xml)), as ADS carries documents."""
-    return base64.b64encode(gzip.compress(document.encode(), mtime=0)).decode()
+    return attachments.encode(document)
 
 
 def _t(instant: datetime) -> str:

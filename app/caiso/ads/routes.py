@@ -5,9 +5,6 @@ batches of the scheduling coordinators its certificate acts for."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import zlib
 from datetime import datetime
 
 from starlette.requests import Request
@@ -16,9 +13,10 @@ from starlette.responses import Response
 from app.caiso.ads import codec, models
 from app.caiso.ads.wsdl import wsdl
 from app.caiso.catalogue import Endpoint
+from app.caiso.soap import attachments
 from app.caiso.soap import routes as soap_routes
 from app.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault
-from app.core import database, xml
+from app.core import database
 from app.core.packs import User
 from app.core.pipeline import PACK_KEY, realm_of
 from app.core.runtime import Runtime
@@ -90,24 +88,8 @@ async def handle(
 
 
 def _msslf(encoded: str, limit: int) -> str:
-    """An MSS load-following request arrives as base64(gzip(xml)) or base64(xml); it must be XML.
-    Decompression stops at `limit` bytes: a gzip bomb costs no more than that."""
-    try:
-        raw = base64.b64decode(encoded, validate=True)
-    except binascii.Error:
-        raise SoapFault("submitMSSLFRequest needs a base64-encoded request document") from None
-    if raw[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            raw = inflater.decompress(raw, limit + 1)
-        except zlib.error:
-            raise SoapFault("the request document is not valid gzip") from None
-        if len(raw) > limit or inflater.unconsumed_tail:
-            raise SoapFault(f"the request document is larger than {limit} bytes once decompressed")
-    try:
-        xml.parse(raw)
-    except xml.XmlRejected as exc:
-        raise SoapFault(str(exc).replace("request body", "MSSLF request document")) from None
+    """An MSS load-following request arrives as base64(gzip(xml)) or base64(xml); it must be XML."""
+    attachments.decode(encoded, limit, "the MSSLF request document")
     return "SUCCESS"
 
 

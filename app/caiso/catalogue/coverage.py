@@ -31,7 +31,7 @@ def table() -> str:
         otherwise = (
             ""
             if emulated == len(endpoints)
-            else "SOAP envelope, access and security header checked, then 501"
+            else "envelope, access, security and DocAttach document checked, then 501"
         )
         lines.append(f"| {app} | {len(endpoints)} | {where} | {emulated} | {otherwise} |")
     return "\n".join(lines)

@@ -19,8 +19,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from app.caiso import catalogue
+from app.caiso.soap import attachments, security
 from app.caiso.soap import envelope as soap
-from app.caiso.soap import security
 from app.core import http
 from app.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY
 from app.core.runtime import Runtime
@@ -115,6 +115,11 @@ class CaisoSoapService:
             service = endpoint.operation
             if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
                 security.check(message, found.user, pack, now)
+            if endpoint.variant == "DocAttach_AP":
+                # Decoded and checked here, for every application; handlers find it in request.state.
+                request.state.document = attachments.iso_attachment(
+                    message, self.runtime.settings.max_body_bytes
+                )
             handler = HANDLERS.get((app, endpoint.base_operation))
             if handler is None:
                 raise soap.SoapFault(

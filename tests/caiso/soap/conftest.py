@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from app.caiso.soap.attachments import ISO_ATTACHMENT, encode
 from app.caiso.soap.envelope import SOAP_ENV
 from app.caiso.soap.security import header_element, sign
 from app.core.packs import User
@@ -61,4 +62,12 @@ def fault(response) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
         found.findtext("faultcode"),
         found.findtext("faultstring"),
         found.findtext("detail/o:outputDataType/o:EventLog/o:Event/o:description", namespaces=FAULT_NS),
+    )
+
+
+def doc_attach(document: str | bytes) -> str:
+    """A _DocAttach_AP request's payload: the document as ISOAttachment/AttachmentValue."""
+    return (
+        f'<ISOAttachment xmlns="{ISO_ATTACHMENT}"><AttachmentValue>{encode(document)}</AttachmentValue>'
+        "</ISOAttachment>"
     )

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.caiso import catalogue
 from app.caiso.soap.routes import HANDLERS
-from tests.caiso.soap.conftest import NOW, cert, envelope, fault
+from tests.caiso.soap.conftest import NOW, cert, doc_attach, envelope, fault
 
 PACKS = {
     "Production": "caiso-production",
@@ -30,6 +30,8 @@ def _payload(route: catalogue.Route) -> str:
     if route.endpoint.variant == "operation":  # ADS: the first call of its polling cycle
         call = "getDispatchBatchesSinceUID"
         return f'<a:{call} xmlns:a="urn-com-caiso-ads-webservices-api"><uid>-1</uid></a:{call}>'
+    if route.endpoint.variant == "DocAttach_AP":
+        return doc_attach("<Request/>")
     return "<Request/>"
 
 
