@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -37,6 +38,8 @@ IBT_SCHEMA = "vnd.iso-ne.contract.customers.v1.xsd"
 # The instant of the specification's sample POST response (3.2.9).
 SAMPLE_POST_INSTANT = "2015-07-11T12:01:22Z"
 SAMPLES = Path(__file__).parent / "samples"
+# A Wednesday, 10:00 Pacific: every CAISO environment is open (MAP Stage's windows are closed).
+CAISO_SOAP_NOW = datetime(2026, 11, 18, 18, 0, tzinfo=UTC)
 
 
 def basic(user: str, password: str) -> dict[str, str]:
@@ -259,3 +262,10 @@ def live_servers(app: FastAPI) -> Iterator[list[str]]:
             server.should_exit = True
         for thread in threads:
             thread.join(10)
+
+
+@pytest.fixture
+def soap(client: TestClient) -> TestClient:
+    """The session's simulator with the clock at CAISO_SOAP_NOW, for CAISO SOAP tests."""
+    assert client.put("/_isosim/clock", json={"frozen_at": CAISO_SOAP_NOW.isoformat()}).status_code == 200
+    return client

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.caiso.soap.envelope import SOAP_ENV
-from tests.caiso.soap.conftest import NOW, cert, fault
-from tests.reliability.test_hostile_input import Listener
+from tests.caiso.soap.conftest import cert, fault
+from tests.reliability.conftest import Listener
 
 ENDPOINTS = {
     "b2b": "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP",
@@ -21,19 +21,6 @@ ENDPOINTS = {
 OPEN = f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}"><soapenv:Body>'
 CLOSE = "</soapenv:Body></soapenv:Envelope>"
 BIG = "x" * 100_000
-
-
-@pytest.fixture
-def soap(client: TestClient) -> TestClient:
-    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
-    return client
-
-
-@pytest.fixture
-def listener():  # type: ignore[no-untyped-def]
-    found = Listener()
-    yield found
-    found.close()
 
 
 def stored(client: TestClient) -> object:

@@ -3,7 +3,7 @@ packs' users (passed as a TLS-terminating proxy passes them)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
@@ -12,9 +12,10 @@ from app.caiso.soap.attachments import ISO_ATTACHMENT, encode
 from app.caiso.soap.envelope import SOAP_ENV
 from app.caiso.soap.security import header_element, sign
 from app.core.packs import User
+from tests.conftest import CAISO_SOAP_NOW
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
-NOW = datetime(2026, 11, 18, 18, 0, tzinfo=UTC)  # a Wednesday, 10:00 Pacific: MAP Stage is open
+NOW = CAISO_SOAP_NOW  # the clock of the `soap` fixture
 # Alpha's systems account has every application (fixtures/caiso-*/pack.toml).
 ALPHA_SUBJECT = "CN=sc-alpha-systems, OU=Systems, O=Alpha Energy Marketing LLC, L=Folsom, ST=CA, C=US"
 CHARLIE_SUBJECT = "CN=sc-charlie-readonly, O=Charlie Utility District, C=US"

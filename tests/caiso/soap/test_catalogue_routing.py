@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.caiso import catalogue
 from app.caiso.soap.routes import HANDLERS
-from tests.caiso.soap.conftest import NOW, cert, doc_attach, envelope, fault
+from tests.caiso.soap.conftest import cert, doc_attach, envelope, fault
 
 PACKS = {
     "Production": "caiso-production",
@@ -18,12 +18,6 @@ PACKS = {
     "MAP Stage": "caiso-mapstage",
     "Sandbox": "caiso-sandbox",
 }
-
-
-@pytest.fixture
-def soap(client: TestClient) -> TestClient:
-    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
-    return client
 
 
 def _payload(route: catalogue.Route) -> str:

@@ -11,16 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.caiso.soap.attachments import ISO_ATTACHMENT
-from tests.caiso.soap.conftest import NOW, cert, doc_attach, envelope, fault
+from tests.caiso.soap.conftest import cert, doc_attach, envelope, fault
 
 URL = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_DocAttach_AP"
 PLAIN = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
-
-
-@pytest.fixture
-def soap(client: TestClient) -> TestClient:
-    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
-    return client
 
 
 def post(client: TestClient, payload: str, url: str = URL):  # type: ignore[no-untyped-def]

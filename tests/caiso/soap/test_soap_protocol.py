@@ -16,12 +16,6 @@ ADS = "/env/caiso-production/ADS/APIWebService/v7"
 XML = {"Content-Type": "text/xml; charset=UTF-8"}
 
 
-@pytest.fixture
-def soap(client: TestClient) -> TestClient:
-    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
-    return client
-
-
 def post(client: TestClient, body: bytes, url: str = URL, **headers: str):  # type: ignore[no-untyped-def]
     return client.post(url, content=body, headers={**XML, **cert(), **headers})
 

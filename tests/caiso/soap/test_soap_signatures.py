@@ -4,23 +4,16 @@ require one, lenient packs check one when present. Packs ship each user's test k
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
 from app.caiso.soap.security import WSU, sign
-from tests.caiso.soap.conftest import NOW, cert, credentials, envelope, fault
+from tests.caiso.soap.conftest import cert, credentials, envelope, fault
 
 STRICT = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
 LENIENT = "/env/caiso-sandbox/sst/sibr/SubmitRawBidSet_SIBRv4_AP"
 XML = {"Content-Type": "text/xml"}
 REFUSED = "Signature validation status: false"
-
-
-@pytest.fixture
-def soap(client: TestClient) -> TestClient:
-    assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
-    return client
 
 
 def post(client: TestClient, body: bytes, url: str = STRICT):  # type: ignore[no-untyped-def]
