@@ -21,6 +21,11 @@ from app.core.packs import User
 from app.core.pipeline import PACK_KEY, realm_of
 from app.core.runtime import Runtime
 
+# Operations that only read stored state (the others record batches, validations or answers).
+_READ_ONLY = frozenset(
+    {"getDispatchBatch", "getBatchHeader", "getBatchStatus", "isNewTrajData", "submitMSSLFRequest"}
+)
+
 
 def _reply(operation: str, value: str | list[str]) -> Response:
     return Response(codec.answer(operation, value), media_type=MEDIA_TYPE)
@@ -42,16 +47,17 @@ async def handle(
     fleet = _fleet(request)
     realm = realm_of(request.scope)
     coordinators = list(user.scheduling_coordinators)
-    with database.write(runtime.engine) as conn:
+    # Reads need no writer's lock (on SQLite a write transaction serialises every request).
+    transaction = database.read if operation in _READ_ONLY else database.write
+    with transaction(runtime.engine) as conn:
         if operation == "getDispatchBatchesSinceUID":
             uid = codec.argument(call, "uid") or "-1"
             models.issue(conn, realm, fleet, coordinators, now)
             return _reply(operation, models.since(conn, realm, coordinators, uid, now))
-        if operation in ("isNewTrajData", "getTrajectoryData"):
-            if operation == "isNewTrajData":
-                return _reply(
-                    operation, "true" if models.new_trajectory(conn, realm, coordinators, now) else "false"
-                )
+        if operation == "isNewTrajData":
+            new = models.new_trajectory(conn, realm, coordinators, now)
+            return _reply(operation, "true" if new else "false")
+        if operation == "getTrajectoryData":
             starts = [models.latest_start(now) - models.INTERVAL * n for n in range(12)][::-1]
             models.read_trajectory(conn, realm, coordinators, now)
             return _reply(operation, codec.packed(codec.trajectory_document(fleet, coordinators, starts)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from lxml import etree
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -135,10 +136,9 @@ class CaisoSoapService:
         rpc-style)."""
         if route.endpoint.variant != "operation":
             return route.endpoint
-        payload = message.payload
-        assert payload is not None
-        name = payload.tag.split("}")[-1] if isinstance(payload.tag, str) else ""
-        namespace = payload.tag[1:].split("}")[0] if str(payload.tag).startswith("{") else ""
+        assert message.payload is not None
+        called = etree.QName(message.payload)
+        name, namespace = called.localname, called.namespace or ""
         endpoint = route.operations.get(name)
         if endpoint is None or namespace != soap.ADS_NAMESPACE:
             raise soap.SoapFault(
