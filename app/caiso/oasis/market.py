@@ -134,15 +134,25 @@ class Selection:
     nodes: list[str] | None = None  # by name, for price reports
     grp_type: str | None = None  # ALL or ALL_APNODES
     params: dict[str, str] = field(default_factory=dict)  # report-specific filters, upper-cased keys
+    # Worked out once per request, not once per resource: the days, and each (run, day)'s intervals.
+    _memo: dict[object, list] = field(default_factory=dict, init=False, compare=False, repr=False)  # type: ignore[type-arg]
 
     def days(self) -> list[date]:
-        return trading_days(self.start, self.end)
+        if "days" not in self._memo:
+            self._memo["days"] = trading_days(self.start, self.end)
+        return self._memo["days"]
 
     def intervals(self, run: Run, day: date) -> list[Interval]:
-        until = run.publication.until(self.now)
-        return [
-            iv for iv in intervals(day, run.minutes) if self.start <= iv.start < self.end and iv.end <= until
-        ]
+        """The run's intervals of the day inside the window that OASIS has published by now."""
+        key = (run, day)
+        if key not in self._memo:
+            until = run.publication.until(self.now)
+            self._memo[key] = [
+                iv
+                for iv in intervals(day, run.minutes)
+                if self.start <= iv.start < self.end and iv.end <= until
+            ]
+        return self._memo[key]
 
     def param(self, name: str) -> str:
         value = self.params.get(name, "ALL")
@@ -334,11 +344,17 @@ LOAD_ITEMS = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _weather(seed: str, day: date) -> float:
+    """How far the day's load sits from normal, shared by every area, forecast and interval."""
+    return _rng(seed, "weather", day).gauss(1, 0.05)
+
+
 def area_load(world: World, area: TacArea, iv: Interval, forecast: str) -> int:
     """An area's load (or its forecast) in an interval, in 1e-2 MW."""
     day = iv.opr_date
     month, hour = day.month, iv.local_hour()
-    weather = _rng(world.seed, "weather", day).gauss(1, 0.05)
+    weather = _weather(world.seed, day)
     evening = math.exp(-(((hour - 18.5) / 3.0) ** 2))
     shape = 0.8 + 0.12 * _solar(hour, month) + (0.18 + 0.25 * (_LOAD_MONTH[month] - 0.9)) * evening
     actual = area.mean_mw * _LOAD_MONTH[month] * weather * shape
