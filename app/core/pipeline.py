@@ -56,15 +56,11 @@ class ServiceMount:
 
     prefix: str
     render_error: ErrorRenderer
-    app: ASGIApp | None = None
+    app: ASGIApp
     mount: Mount = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "mount", Mount(self.prefix, app=self.app or _no_app))
-
-
-async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
-    raise RuntimeError("a ServiceMount without an app only words errors")
+        object.__setattr__(self, "mount", Mount(self.prefix, app=self.app))
 
 
 class _DropConnection(Exception):
@@ -118,11 +114,10 @@ class Pipeline:
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """To the service that owns the path (as a Starlette Mount would), else to the app (404)."""
         for service in self.services:
-            if service.app is not None:
-                match, child = service.mount.matches(scope)
-                if match is Match.FULL:
-                    await service.mount.handle({**scope, **child}, receive, send)
-                    return
+            match, child = service.mount.matches(scope)
+            if match is Match.FULL:
+                await service.mount.handle({**scope, **child}, receive, send)
+                return
         await self.app(scope, receive, send)
 
     def _environment(self, scope: Scope, headers: dict[str, str]) -> tuple[Scope, Response | None]:
