@@ -8,6 +8,8 @@ from fastapi.exception_handlers import http_exception_handler
 from app.caiso import catalogue
 from app.caiso.ads import routes as ads_routes
 from app.caiso.ads import tables as ads_tables
+from app.caiso.b2b import routes as b2b_routes
+from app.caiso.b2b import tables as b2b_tables
 from app.caiso.oasis import routes as oasis_routes
 from app.caiso.oasis import tables as oasis_tables
 from app.caiso.soap import routes as soap_routes
@@ -21,7 +23,12 @@ from app.isone.ibt import routes as ibt_routes
 from app.isone.ibt import tables as ibt_tables
 
 # Every service whose state the simulator keeps; seeding, reset and persistence iterate over these.
-STATE_MODELS: tuple[StateModel, ...] = (ibt_tables.STATE, oasis_tables.STATE, ads_tables.STATE)
+STATE_MODELS: tuple[StateModel, ...] = (
+    ibt_tables.STATE,
+    oasis_tables.STATE,
+    ads_tables.STATE,
+    b2b_tables.STATE,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ServiceMount(oasis_routes.MOUNT, oasis_routes.render, oasis_routes.OasisService(runtime)),
     ]
     ads_routes.register()
+    b2b_routes.register()
     caiso_soap = soap_routes.CaisoSoapService(runtime)  # every catalogue endpoint, under these prefixes
     services += [
         ServiceMount(prefix, soap_routes.render, caiso_soap) for prefix in sorted(catalogue.prefixes())

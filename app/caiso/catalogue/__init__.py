@@ -55,6 +55,12 @@ class Endpoint:
         return name + ("_DocAttach" if found["doc"] else "")
 
     @property
+    def version(self) -> str:
+        """The document version a B2B endpoint speaks: "v4", "v20100301", "vX"; "v1" when unnamed."""
+        found = _ENDPOINT.fullmatch(self.name)
+        return f"v{found['version']}" if found is not None and found["version"] else "v1"
+
+    @property
     def base_operation(self) -> str:
         """The operation without version or framing ("RetrieveMarketAwards"): what a service's
         handler implements, whatever version and variant carry it."""

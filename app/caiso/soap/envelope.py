@@ -67,9 +67,12 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def standard_output(description: str, service: str, result: str, created: str) -> str:
-    """CAISO's outputDataType: one event and the service it concerns."""
-    transaction = str(uuid.uuid4())
+def standard_output(
+    description: str, service: str, result: str, created: str, transaction: str | None = None
+) -> str:
+    """CAISO's outputDataType: one event and the service it concerns; `transaction` identifies what
+    was done (a submission's transaction id), a fresh id otherwise."""
+    transaction = transaction or str(uuid.uuid4())
     success = result == "SCSS0001"
     kind, severity = ("Business", "INFO") if success else ("Error", "ERROR")
     name, text = escape(service), escape(description)
@@ -93,4 +96,13 @@ def fault(error: SoapFault, service: str, created: str | None = None) -> bytes:
         f"<soapenv:Body><soapenv:Fault><faultcode>soapenv:{error.code}</faultcode>"
         f"<faultstring>{escape(error.message)}</faultstring><detail>{detail}</detail>"
         "</soapenv:Fault></soapenv:Body></soapenv:Envelope>\n"
+    ).encode()
+
+
+def message(body: str, header: str = "") -> bytes:
+    """A response envelope around Body content (and SOAP headers, if any)."""
+    head = f"<soapenv:Header>{header}</soapenv:Header>" if header else ""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">{head}'
+        f"<soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>\n"
     ).encode()

@@ -32,7 +32,10 @@ Handler = Callable[..., Awaitable[Response]]
 HANDLERS: dict[tuple[str, str], Handler] = {}
 # application -> its WSDL writer (route, the endpoint's address) -> document.
 WSDLS: dict[str, Callable[[catalogue.Route, str], bytes]] = {}
+# application -> the XSDs its WSDLs import (route, file name) -> document, or None if not imported.
+XSDS: dict[str, Callable[[catalogue.Route, str], bytes | None]] = {}
 XML_TYPES = ("text/xml", "application/soap+xml")
+MULTIPART = "multipart/related"  # SOAP with attachments, or MTOM/XOP
 
 
 def render(status: int, detail: str, headers: dict[str, str]) -> Response:
@@ -81,6 +84,14 @@ class CaisoSoapService:
         if app not in found.user.roles:
             return _forbidden(f"{found.user.name} has no access to {app} in {pack.manifest.environment}.")
         if request.method in ("GET", "HEAD"):
+            wanted = request.query_params.get("xsd")
+            if wanted is not None:
+                found = XSDS[app](route, wanted) if app in XSDS else None
+                if found is None:
+                    return PlainTextResponse(
+                        f"Not Found: the WSDL of {route.endpoint.name} imports no {wanted}", status_code=404
+                    )
+                return Response(found, media_type="text/xml")
             if any(key.lower() == "wsdl" for key in request.query_params):
                 writer = WSDLS.get(app)
                 if writer is not None:
@@ -103,12 +114,20 @@ class CaisoSoapService:
         now = self.runtime.clock.now()
         service = route.endpoint.operation
         try:
-            if http.media_type(request.headers.get("content-type")) not in XML_TYPES:
-                raise soap.SoapFault("a SOAP 1.1 message is sent as text/xml", status=415)
+            content_type = request.headers.get("content-type", "")
+            kind = http.media_type(content_type)
+            if kind not in (*XML_TYPES, MULTIPART):
+                raise soap.SoapFault(
+                    "a SOAP 1.1 message is sent as text/xml, or multipart/related with attachments",
+                    status=415,
+                )
             try:
                 raw = await http.read_body(request, self.runtime.settings.max_body_bytes)
             except http.BodyTooLarge as exc:
                 raise soap.SoapFault(str(exc).replace("request body", "SOAP message"), status=413) from None
+            if kind == MULTIPART:
+                request.state.multipart = attachments.split(content_type, raw)
+                raw = request.state.multipart.root
             message = soap.parse(raw)
             if message.payload is None:
                 raise soap.SoapFault("the SOAP Body is empty: it must hold the operation's request")

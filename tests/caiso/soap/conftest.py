@@ -21,6 +21,23 @@ ALPHA_SUBJECT = "CN=sc-alpha-systems, OU=Systems, O=Alpha Energy Marketing LLC, 
 CHARLIE_SUBJECT = "CN=sc-charlie-readonly, O=Charlie Utility District, C=US"
 FAULT_NS = {"s": SOAP_ENV, "o": "http://www.caiso.com/soa/2006-06-13/StandardOutput.xsd"}
 ALPHA = User(name="sc-alpha-systems", certificate_subject=ALPHA_SUBJECT)
+# A valid CMRI RetrieveMarketAwards v4 request (the default payload) and a SIBR request for the
+# lenient Sandbox: messages that pass the platform reach their endpoint and get 200.
+MARKET_AWARDS = (
+    '<RequestMarketAwards xmlns="http://www.caiso.com/soa/RequestMarketAwards_v4.xsd"><MessageHeader>'
+    "<TimeDate>2026-11-18T18:00:00Z</TimeDate><Source>isosim-tests</Source></MessageHeader><MessagePayload>"
+    "<RequestMarketAwardsRecord><dateTimeStart>2026-11-17T08:00:00Z</dateTimeStart>"
+    "<dateTimeEnd>2026-11-18T08:00:00Z</dateTimeEnd><marketType>DAM</marketType></RequestMarketAwardsRecord>"
+    "</MessagePayload></RequestMarketAwards>"
+)
+SANDBOX = "/env/caiso-sandbox/sst/sibr/RetrieveCurrentBidResults_SIBRv4_AP"
+BID_RESULTS = (
+    '<RequestBidResults xmlns="http://www.caiso.com/soa/RequestBidResults_v4.xsd"><MessageHeader>'
+    "<TimeDate>2026-11-18T18:00:00Z</TimeDate><Source>isosim-tests</Source></MessageHeader><MessagePayload>"
+    "<RequestBidResultsRecord><MarketStartTime>2026-11-19T08:00:00Z</MarketStartTime>"
+    "<MarketEndTime>2026-11-20T08:00:00Z</MarketEndTime></RequestBidResultsRecord></MessagePayload>"
+    "</RequestBidResults>"
+)
 
 
 def cert(subject: str = ALPHA_SUBJECT) -> dict[str, str]:
@@ -28,7 +45,7 @@ def cert(subject: str = ALPHA_SUBJECT) -> dict[str, str]:
 
 
 def envelope(
-    payload: str = "<Request/>",
+    payload: str = MARKET_AWARDS,
     header: bool = True,
     user: User = ALPHA,
     created: datetime = NOW,

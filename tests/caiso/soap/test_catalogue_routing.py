@@ -1,7 +1,7 @@
 """Every SOAP endpoint of the catalogue answers at its URL in every environment pack whose
-environment lists its application (environments.tsv), and nowhere else. Emulated applications
-answer (ADS); until an application is emulated its endpoints check the envelope and security
-header, then answer 501 with a SOAP fault that names the endpoint."""
+environment lists its application (environments.tsv), and nowhere else. Each reaches its own
+application (tests/caiso/b2b calls every one with valid documents); an endpoint whose application
+is not emulated would answer 501 with a SOAP fault that names it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.caiso import catalogue
 from app.caiso.soap.routes import HANDLERS
-from tests.caiso.soap.conftest import cert, doc_attach, envelope, fault
+from tests.caiso.soap.conftest import BID_RESULTS, cert, doc_attach, envelope, fault
 
 PACKS = {
     "Production": "caiso-production",
@@ -25,8 +25,8 @@ def _payload(route: catalogue.Route) -> str:
         call = "getDispatchBatchesSinceUID"
         return f'<a:{call} xmlns:a="urn-com-caiso-ads-webservices-api"><uid>-1</uid></a:{call}>'
     if route.endpoint.variant == "DocAttach_AP":
-        return doc_attach("<Request/>")
-    return "<Request/>"
+        return doc_attach("<Probe/>")
+    return "<Probe/>"
 
 
 def _signer(route: catalogue.Route) -> str | None:
@@ -34,11 +34,14 @@ def _signer(route: catalogue.Route) -> str | None:
 
 
 def _answered(route: catalogue.Route, response) -> bool:  # type: ignore[no-untyped-def]
-    """An emulated application answers the call; the others answer 501 with a fault naming the
-    application and endpoint."""
-    if (route.endpoint.app, route.endpoint.base_operation) in HANDLERS:
+    """The endpoint's own application answered: ADS the call; a B2B endpoint, with a fault naming the
+    document it expects (the probe carries none); an endpoint not emulated, 501 naming it."""
+    if (route.endpoint.app, route.endpoint.base_operation) not in HANDLERS:
+        return response.status_code == 501 and route.endpoint.app in fault(response)[1]
+    if route.endpoint.variant == "operation":
         return response.status_code == 200 and "Envelope" in response.text
-    return response.status_code == 501 and route.endpoint.app in fault(response)[1]
+    text = fault(response)[1]
+    return response.status_code == 500 and ("document" in text or "attachment" in text)
 
 
 @pytest.mark.parametrize("environment", sorted(PACKS))
@@ -93,16 +96,18 @@ def test_an_application_the_environment_does_not_list_is_not_there(soap: TestCli
 
 
 def test_hosts_of_the_environment_reach_it(soap: TestClient) -> None:
-    path = "/sst/sibr/SubmitRawBidSet_SIBRv4_AP"
+    path = "/sst/sibr/RetrieveCurrentBidResults_SIBRv4_AP"
     for host, pack in (
         ("ws.caiso.com", "caiso-production"),
         ("wsmap.caiso.com", "caiso-mapstage"),
         ("wssandbox.caiso.com", "caiso-sandbox"),
     ):
         response = soap.post(
-            path, content=envelope(pack=pack), headers={"Host": host, "Content-Type": "text/xml", **cert()}
+            path,
+            content=envelope(BID_RESULTS, pack=pack),
+            headers={"Host": host, "Content-Type": "text/xml", **cert()},
         )
-        assert response.status_code == 501, host
+        assert response.status_code == 200, host
     ads = {"Content-Type": "text/xml", **cert()}
     call = envelope(
         '<a:getBatchStatus xmlns:a="urn-com-caiso-ads-webservices-api"/>', header=False, signer=None

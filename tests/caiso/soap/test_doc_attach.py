@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.caiso.soap.attachments import ISO_ATTACHMENT
-from tests.caiso.soap.conftest import cert, doc_attach, envelope, fault
+from tests.caiso.soap.conftest import MARKET_AWARDS, cert, doc_attach, envelope, fault
 
 URL = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_DocAttach_AP"
 PLAIN = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
@@ -28,14 +28,23 @@ def raw_attachment(value: str) -> str:
 
 
 def test_a_well_formed_attachment_reaches_the_endpoint(soap: TestClient) -> None:
+    response = post(soap, doc_attach(MARKET_AWARDS))
+    assert response.status_code == 200 and "AttachmentValue" in response.text
+
+
+def test_the_attached_document_must_be_the_operations_own(soap: TestClient) -> None:
     response = post(
         soap, doc_attach("<RequestMarketAwards><marketType>DAM</marketType></RequestMarketAwards>")
     )
-    assert response.status_code == 501 and "retrieveMarketAwards_v4_DocAttach" in fault(response)[1]
+    assert response.status_code == 500
+    assert (
+        "must be {http://www.caiso.com/soa/RequestMarketAwards_v4.xsd}RequestMarketAwards"
+        in fault(response)[1]
+    )
 
 
-def test_plain_ap_endpoints_do_not_ask_for_one(soap: TestClient) -> None:
-    assert post(soap, "<RequestMarketAwards/>", PLAIN).status_code == 501
+def test_plain_ap_retrieves_take_their_request_in_the_body(soap: TestClient) -> None:
+    assert post(soap, MARKET_AWARDS, PLAIN).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -65,5 +74,5 @@ def test_bad_attachments_get_a_fault_naming_the_problem(soap: TestClient, payloa
 
 
 def test_an_uncompressed_attachment_is_accepted(soap: TestClient) -> None:
-    plain = base64.b64encode(b"<RequestMarketAwards/>").decode()
-    assert post(soap, raw_attachment(plain)).status_code == 501
+    plain = base64.b64encode(MARKET_AWARDS.encode()).decode()
+    assert post(soap, raw_attachment(plain)).status_code == 200

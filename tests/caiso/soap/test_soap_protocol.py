@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from app.caiso.soap.routes import HANDLERS, WSDLS
 from app.core.packs import User
-from tests.caiso.soap.conftest import CHARLIE_SUBJECT, NOW, cert, envelope, fault
+from tests.caiso.soap.conftest import BID_RESULTS, CHARLIE_SUBJECT, NOW, SANDBOX, cert, envelope, fault
 
 URL = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
 ADS = "/env/caiso-production/ADS/APIWebService/v7"
@@ -25,13 +26,20 @@ def test_get_without_wsdl_is_405_and_names_post(soap: TestClient) -> None:
     assert response.status_code == 405 and response.headers["allow"] == "POST"
 
 
-def test_wsdl_is_not_served_yet_and_says_so(soap: TestClient) -> None:
+def test_an_endpoint_without_wsdl_writer_says_so(soap: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delitem(WSDLS, "CMRI")
     response = soap.get(URL + "?wsdl", headers=cert())
     assert response.status_code == 501
     assert "RetrieveMarketAwards_CMRIv4_AP" in response.text
 
 
-def test_a_valid_message_reaches_the_endpoint_which_is_not_emulated_yet(soap: TestClient) -> None:
+def test_a_valid_message_reaches_the_endpoint(soap: TestClient) -> None:
+    response = post(soap, envelope())
+    assert response.status_code == 200 and response.headers["content-type"].startswith("multipart/related")
+
+
+def test_an_endpoint_not_emulated_answers_501_naming_it(soap: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delitem(HANDLERS, ("CMRI", "RetrieveMarketAwards"))
     response = post(soap, envelope())
     assert response.status_code == 501
     code, text, event = fault(response)
@@ -119,16 +127,14 @@ def test_messages_outside_their_validity_window_are_refused(soap: TestClient) ->
         response = post(soap, envelope(created=created))
         assert response.status_code == 500
         assert "outside its validity window" in fault(response)[1]
-    assert post(soap, envelope(created=NOW - timedelta(minutes=14))).status_code == 501
+    assert post(soap, envelope(created=NOW - timedelta(minutes=14))).status_code == 200
 
 
 def test_lenient_packs_accept_a_missing_header_but_check_a_present_one(soap: TestClient) -> None:
-    url = "/env/caiso-sandbox/sst/sibr/SubmitRawBidSet_SIBRv4_AP"
-    assert post(soap, envelope(header=False, signer=None), url).status_code == 501
+    assert post(soap, envelope(BID_RESULTS, header=False, signer=None), SANDBOX).status_code == 200
     other = User(name="x", certificate_subject="CN=someone, C=US")
-    assert (
-        fault(post(soap, envelope(user=other, signer=None), url))[1] == "CAISOUsernameToken Validation Error."
-    )
+    response = post(soap, envelope(BID_RESULTS, user=other, signer=None), SANDBOX)
+    assert fault(response)[1] == "CAISOUsernameToken Validation Error."
 
 
 def test_ads_is_rpc_style_its_operation_named_by_the_body(soap: TestClient) -> None:

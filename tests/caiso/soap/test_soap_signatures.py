@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from app.caiso.soap.security import WSU, sign
-from tests.caiso.soap.conftest import cert, credentials, envelope, fault
+from tests.caiso.soap.conftest import BID_RESULTS, SANDBOX, cert, credentials, envelope, fault
 
 STRICT = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
-LENIENT = "/env/caiso-sandbox/sst/sibr/SubmitRawBidSet_SIBRv4_AP"
+LENIENT = SANDBOX
 XML = {"Content-Type": "text/xml"}
 REFUSED = "Signature validation status: false"
 
@@ -28,7 +28,7 @@ def refused(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_correctly_signed_message_passes(soap: TestClient) -> None:
-    assert post(soap, envelope()).status_code == 501  # through security, to the not-yet-emulated endpoint
+    assert post(soap, envelope()).status_code == 200  # through security, answered by CMRI
 
 
 def test_strict_packs_refuse_unsigned_messages(soap: TestClient) -> None:
@@ -36,7 +36,7 @@ def test_strict_packs_refuse_unsigned_messages(soap: TestClient) -> None:
 
 
 def test_a_message_changed_after_signing_is_refused(soap: TestClient) -> None:
-    tampered = envelope("<Request><marketType>DAM</marketType></Request>").replace(b"DAM", b"RTM")
+    tampered = envelope().replace(b"<marketType>DAM", b"<marketType>RTM")
     assert refused(post(soap, tampered)) == REFUSED
 
 
@@ -75,9 +75,12 @@ def test_a_wrapped_second_body_with_the_signed_id_is_refused(soap: TestClient) -
 
 
 def test_lenient_packs_accept_unsigned_messages_but_check_signed_ones(soap: TestClient) -> None:
-    assert post(soap, envelope(signer=None), LENIENT).status_code == 501
-    good = envelope(pack="caiso-sandbox")
-    assert post(soap, good, LENIENT).status_code == 501
-    assert refused(post(soap, good.replace(b"<Request/>", b"<Request>x</Request>"), LENIENT)) == REFUSED
+    assert post(soap, envelope(BID_RESULTS, signer=None), LENIENT).status_code == 200
+    good = envelope(BID_RESULTS, pack="caiso-sandbox")
+    assert post(soap, good, LENIENT).status_code == 200
+    tampered = good.replace(b"2026-11-20T08:00:00Z", b"2026-11-21T08:00:00Z")
+    assert refused(post(soap, tampered, LENIENT)) == REFUSED
     # Keys are per pack: a Production signature does not verify in the Sandbox.
-    assert post(soap, envelope(pack="caiso-production"), LENIENT).status_code == 500
+    assert "not the caller's certificate" in refused(
+        post(soap, envelope(BID_RESULTS, pack="caiso-production"), LENIENT)
+    )

@@ -1,0 +1,610 @@
+"""B2B rules, for every dataset of datasets.toml: what a caller may see, what a submission must
+satisfy, what is stored, and the records a retrieve returns.
+
+- Data belongs to scheduling coordinators: a caller sees and submits only for the coordinators its
+  certificate acts for; naming another one is CAISO's `Invalid role and/or Entity list identifier.`
+- Generated data (market results, reference data) is a function of the pack's seed, the record's key,
+  interval and market: the same question always gets the same answer, for any window. It is published
+  as CAISO publishes: day-ahead results for a trading day from 13:00 Pacific the day before, real-time
+  results once their interval has ended, daily and monthly data once the period has begun.
+- Submissions are checked record by record and stored all or nothing. Records that break a value
+  rule are refused with the whole submission, unless the dataset stores them with an `invalid`
+  status (SIBR's bids: status I, with the reason).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+
+from app.caiso import pacific
+from app.caiso.b2b import spec
+from app.caiso.b2b.tables import record as record_table
+from app.caiso.b2b.tables import transaction as transaction_table
+from app.caiso.soap.envelope import SoapFault
+from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
+
+ROLE_ERROR = "Invalid role and/or Entity list identifier."
+MAX_RECORDS = 200_000  # CAISO's published retrieval limit (settlement meter data)
+SPAN_START = datetime(2024, 1, 1, tzinfo=UTC)  # generated reference data (RDTs, definitions) is in force
+SPAN_END = datetime(2100, 1, 1, tzinfo=UTC)  # from SPAN_START, open-ended
+DAM_PUBLISHED = timedelta(hours=11)  # day-ahead results: 13:00 Pacific the day before (11 h before 00:00)
+NAME_LIMIT = 40  # OMS resource names, and names in general
+
+
+class B2bSection(PackModel):
+    seed: str
+    resources: str = "b2b/resources.csv"
+    contracts: str = "b2b/contracts.csv"
+
+
+class Resource(PackModel):
+    resource_id: str
+    scheduling_coordinator: str
+    resource_type: Literal["GEN", "LOAD", "ITIE", "ETIE", "PDR"]
+    fuel: str
+    pnode: str
+    pmin: float
+    pmax: float
+
+
+class Contract(PackModel):
+    contract_id: str
+    scheduling_coordinator: str
+    contract_type: Literal["ETC", "TOR"]
+    rights_mw: float
+
+
+@dataclass(frozen=True)
+class Name:
+    """Something records can be about, for one coordinator ("" for public system data)."""
+
+    name: str
+    coordinator: str
+    low: float  # the mw scale
+    high: float
+    resource: Resource | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    seed: str
+    resources: tuple[Resource, ...]
+    contracts: tuple[Contract, ...]
+
+    def names(self, dataset: spec.Dataset, coordinators: list[str]) -> list[Name]:
+        """Every name of the dataset the coordinators may see (for `any`: none are known ahead)."""
+        scale = dataset.capacity or 1000.0
+        source = dataset.names
+        if isinstance(source, list):
+            return [Name(n, "", 0.0, scale) for n in source]
+        if source == "coordinator":
+            return [Name(c, c, 0.0, scale) for c in coordinators]
+        if source == "contracts":
+            return [
+                Name(c.contract_id, c.scheduling_coordinator, 0.0, c.rights_mw)
+                for c in self.contracts
+                if c.scheduling_coordinator in coordinators
+            ]
+        chosen = [
+            r
+            for r in self.resources
+            if r.scheduling_coordinator in coordinators
+            and (not dataset.types or r.resource_type in dataset.types)
+            and (not dataset.fuels or r.fuel in dataset.fuels)
+        ]
+        if source == "resources":
+            return [
+                Name(r.resource_id, r.scheduling_coordinator, min(r.pmin, 0.0), r.pmax, r) for r in chosen
+            ]
+        if source == "pnodes":
+            seen: dict[tuple[str, str], Name] = {}
+            for r in chosen:
+                seen.setdefault(
+                    (r.pnode, r.scheduling_coordinator), Name(r.pnode, r.scheduling_coordinator, 0, scale)
+                )
+            return list(seen.values())
+        return []  # any
+
+
+def load_reference(pack: Pack) -> Reference | None:
+    section = pack.section("caiso", "b2b")
+    return None if section is None else _load(pack.path, tuple(sorted(section.items())))
+
+
+@lru_cache(maxsize=32)
+def _load(folder: Path, section: tuple[tuple[str, object], ...]) -> Reference:
+    settings = validate_model(B2bSection, dict(section), f"{folder / 'pack.toml'} [caiso.b2b]")
+    resources = []
+    for line, resource in read_csv(folder / settings.resources, Resource):
+        if resource.pmin > resource.pmax:
+            raise PackError(f"{folder / settings.resources}:{line}", "needs pmin <= pmax", "pmax")
+        resources.append(resource)
+    contracts = [contract for _, contract in read_csv(folder / settings.contracts, Contract)]
+    return Reference(settings.seed, tuple(resources), tuple(contracts))
+
+
+# --- records --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    dataset: str
+    coordinator: str  # "" for system data
+    name: str
+    start: datetime  # UTC, aware
+    end: datetime
+    market: str = ""
+    execution: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    record_id: str = ""  # submitted records only
+    transaction_id: str = ""
+    received: datetime | None = None
+    status: str = ""
+    errors: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    start: datetime | None = None
+    end: datetime | None = None
+    market: str = ""
+    execution: str = ""
+    coordinators: tuple[str, ...] = ()  # asked for; () is every coordinator of the caller
+    names: tuple[str, ...] = ()
+    transaction_id: str = ""
+
+
+def _naive(instant: datetime) -> datetime:
+    return instant.astimezone(UTC).replace(tzinfo=None)
+
+
+def _aware(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def coordinators_for(asked: tuple[str, ...], own: list[str]) -> list[str]:
+    """The coordinators a request covers; asking for one the caller does not act for is a role error."""
+    if any(c not in own for c in asked):
+        raise RoleError(ROLE_ERROR)
+    return list(asked) or list(own)
+
+
+class RoleError(SoapFault):
+    """CAISO answers this one inside the attachment, in place of the data document."""
+
+
+# --- intervals -----------------------------------------------------------------------------------
+
+
+def _month_start(instant: datetime) -> datetime:
+    local = instant.astimezone(pacific.PACIFIC)
+    return datetime(local.year, local.month, 1, tzinfo=pacific.PACIFIC).astimezone(UTC)
+
+
+def _next_month(start: datetime) -> datetime:
+    local = start.astimezone(pacific.PACIFIC)
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    return datetime(year, month, 1, tzinfo=pacific.PACIFIC).astimezone(UTC)
+
+
+def periods(interval: str, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime, date]]:
+    """(start, end, trading day) of every period of the dataset's interval that overlaps the window."""
+    if interval == "span":
+        if end > SPAN_START and start < SPAN_END:
+            yield SPAN_START, SPAN_END, pacific.trading_day(SPAN_START)
+        return
+    if interval == "month":
+        at = _month_start(start)
+        while at < end:
+            following = _next_month(at)
+            yield at, following, pacific.trading_day(at)
+            at = following
+        return
+    for day in pacific.trading_days(start, end):
+        if interval == "day":
+            yield (*pacific.day_bounds(day), day)
+            continue
+        for slot in pacific.intervals(day, spec.INTERVALS[interval]):
+            if slot.end > start and slot.start < end:
+                yield slot.start, slot.end, day
+
+
+def is_period(interval: str, start: datetime, end: datetime) -> bool:
+    """Whether [start, end) is exactly one period of the interval (span: any non-empty window)."""
+    if interval == "span":
+        return start < end
+    found = list(periods(interval, start, start + timedelta(microseconds=1)))
+    return bool(found) and found[0][0] == start and found[0][1] == end
+
+
+def _published(
+    dataset: spec.Dataset, market: str, start: datetime, end: datetime, day: date, now: datetime
+) -> bool:
+    if dataset.interval == "span":
+        return True
+    if market == "DAM":
+        return now >= pacific.day_bounds(day)[0] - DAM_PUBLISHED
+    if dataset.interval in ("day", "month"):
+        return start <= now
+    return end <= now
+
+
+# --- generated data ------------------------------------------------------------------------------
+
+
+def _unit(*parts: str) -> float:
+    digest = hashlib.blake2b("|".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def _value(column: spec.Field, name: Name, u: float, hour: float) -> str:
+    resource = name.resource
+    if column.kind == "mw":
+        if resource is not None and column.name.lower().startswith("pmin"):
+            return f"{resource.pmin:.2f}"
+        if resource is not None and column.name.lower().startswith("pmax"):
+            return f"{resource.pmax:.2f}"
+        return f"{name.low + u * (name.high - name.low):.2f}"
+    if column.kind == "price":
+        # An evening peak and a midday dip (the duck), with rare scarcity spikes.
+        shape = 38 + 22 * max(0.0, 1 - abs(hour - 19) / 4) - 14 * max(0.0, 1 - abs(hour - 13) / 4)
+        spike = 600 * u if u > 0.985 else 0.0
+        return f"{shape + (u - 0.5) * 12 + spike:.2f}"
+    if column.kind == "cost":
+        return f"{500 + u * 49500:.2f}"
+    if column.kind == "percent":
+        return f"{u * 100:.2f}"
+    if column.kind == "count":
+        return str(1 + int(u * 10))
+    if column.kind == "flag":
+        return "true" if u > 0.8 else "false"
+    if column.kind == "code":
+        if resource is not None and column.name == "fuelType" and resource.fuel in column.choices:
+            return resource.fuel
+        return column.choices[int(u * len(column.choices))]
+    initials = "".join(ch for ch in column.name if ch.isupper()) or column.name[:3].upper()
+    return f"{initials}{int(u * 1e8):08d}"  # text
+
+
+def generate(
+    reference: Reference, dataset: spec.Dataset, names: list[Name], query: Query, now: datetime
+) -> Iterator[Record]:
+    assert query.start is not None and query.end is not None
+    pairs = [
+        (m, e)
+        for m, e in (dataset.market_pairs or [("", "")])
+        if (not query.market or m == query.market) and (not query.execution or e == query.execution)
+    ]
+    columns = dataset.columns
+    for start, end, day in periods(dataset.interval, query.start, query.end):
+        hour = start.astimezone(pacific.PACIFIC).hour + 0.5
+        stamp = start.strftime("%Y%m%dT%H%M")
+        for market, execution in pairs:
+            if not _published(dataset, market, start, end, day, now):
+                continue
+            for name in names:
+                values = {}
+                for column in columns:
+                    u = _unit(reference.seed, dataset.name, name.name, stamp, market, execution, column.name)
+                    if column.optional and u < 0.2:
+                        continue
+                    values[column.name] = _value(column, name, u, hour)
+                yield Record(dataset.name, name.coordinator, name.name, start, end, market, execution, values)
+
+
+# --- stored data ---------------------------------------------------------------------------------
+
+
+def _lifecycle(dataset: spec.Dataset, received: datetime, now: datetime) -> str:
+    status = ""
+    for name, minutes in dataset.lifecycle:
+        if now >= received + timedelta(minutes=minutes):
+            status = name
+    return status or (dataset.lifecycle[0][0] if dataset.lifecycle else "")
+
+
+def _from_row(row, dataset: spec.Dataset, now: datetime) -> Record:  # type: ignore[no-untyped-def]
+    received = _aware(row.received_at)
+    return Record(
+        dataset=row.dataset,
+        coordinator=row.scheduling_coordinator,
+        name=row.name,
+        start=_aware(row.start_time),
+        end=_aware(row.end_time),
+        market=row.market_type,
+        values=json.loads(row.fields),
+        record_id=row.record_id,
+        transaction_id=row.transaction_id,
+        received=received,
+        status=row.status or _lifecycle(dataset, received, now),
+        errors=row.errors,
+    )
+
+
+def stored(
+    conn: Connection, realm: str, dataset: spec.Dataset, coordinators: list[str], query: Query, now: datetime
+) -> Iterator[Record]:
+    t = record_table
+    where = [t.c.realm == realm, t.c.dataset == dataset.name, t.c.scheduling_coordinator.in_(coordinators)]
+    where.append(t.c.received_at <= _naive(now))  # a clock moved back does not see the future
+    if query.start is not None and query.end is not None:
+        where += [t.c.start_time < _naive(query.end), t.c.end_time > _naive(query.start)]
+    if query.market:
+        where.append(t.c.market_type == query.market)
+    if query.names:
+        where.append(t.c.name.in_(query.names))
+    if query.transaction_id:
+        where.append(t.c.transaction_id == query.transaction_id)
+    statement = select(t).where(*where).order_by(t.c.start_time, t.c.name, t.c.received_at, t.c.record_id)
+    for row in conn.execute(statement):
+        yield _from_row(row, dataset, now)
+
+
+def retrieve(
+    conn: Connection,
+    realm: str,
+    reference: Reference,
+    operation: spec.Operation,
+    own: list[str],
+    query: Query,
+    now: datetime,
+) -> list[Record]:
+    dataset = spec.dataset(operation.dataset)
+    coordinators = coordinators_for(query.coordinators, own)
+    found: list[Record] = []
+    if dataset.generated and not operation.submitted_only and not query.transaction_id:
+        names = [
+            n for n in reference.names(dataset, coordinators) if not query.names or n.name in query.names
+        ]
+        for item in generate(reference, dataset, names, query, now):
+            found.append(item)
+            if len(found) > MAX_RECORDS:
+                raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
+    if dataset.submitted:
+        found.extend(stored(conn, realm, dataset, coordinators, query, now))
+    if operation.statuses:
+        found = [r for r in found if r.status in operation.statuses]
+    if len(found) > MAX_RECORDS:
+        raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
+    return found
+
+
+# --- submissions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    transaction_id: str
+    records: int
+    invalid: int
+
+
+def _check(
+    conn: Connection,
+    realm: str,
+    reference: Reference,
+    dataset: spec.Dataset,
+    item: Record,
+    number: int,
+    own: list[str],
+) -> str:
+    """Raise a SoapFault for what refuses the submission; return the errors that make the record
+    invalid (for datasets that store invalid records), or ""."""
+    where = f"record {number} ({item.name or 'unnamed'})"
+    if item.coordinator not in own:
+        raise SoapFault(ROLE_ERROR)
+    if not item.start < item.end:
+        raise SoapFault(f"{where}: endTime must be after startTime")
+    if not is_period(dataset.interval, item.start, item.end):
+        raise SoapFault(
+            f"{where}: {item.start:%Y-%m-%dT%H:%M:%SZ} to {item.end:%Y-%m-%dT%H:%M:%SZ} "
+            f"is not one {dataset.interval} interval (Pacific trading days)"
+        )
+    if dataset.has_market and item.market not in dataset.markets:
+        raise SoapFault(f"{where}: marketType must be one of {', '.join(dataset.markets)}")
+    if dataset.names == "any":
+        if not 0 < len(item.name) <= NAME_LIMIT:
+            raise SoapFault(f"{where}: {dataset.key} must have 1 to {NAME_LIMIT} characters")
+        name = Name(item.name, item.coordinator, 0.0, dataset.capacity or 1000.0)
+    else:
+        known = {n.name: n for n in reference.names(dataset, [item.coordinator])}
+        if item.name not in known:
+            raise SoapFault(
+                f"{where}: {dataset.key} {item.name} is not registered to scheduling coordinator "
+                f"{item.coordinator} for {dataset.name}"
+            )
+        name = known[item.name]
+    problems = []
+    for column in dataset.columns:
+        text = item.values.get(column.name)
+        if text is None:
+            continue
+        if column.kind == "mw" and not name.low <= float(text) <= name.high:
+            problems.append(
+                f"{column.name} {text} is outside {name.low:g} to {name.high:g} MW for {item.name}"
+            )
+        if column.kind == "price" and not spec.PRICE_FLOOR <= float(text) <= spec.PRICE_CAP:
+            problems.append(
+                f"{column.name} {text} is outside the bid floor {spec.PRICE_FLOOR:g} "
+                f"and the soft offer cap {spec.PRICE_CAP:g} $/MWh"
+            )
+        if column.kind == "ref":
+            target = conn.execute(
+                select(record_table.c.record_id).where(
+                    record_table.c.realm == realm,
+                    record_table.c.dataset == column.ref,
+                    record_table.c.record_id == text,
+                    record_table.c.scheduling_coordinator == item.coordinator,
+                )
+            ).first()
+            if target is None:
+                raise SoapFault(f"{where}: {column.name} {text} is not a {column.ref} of {item.coordinator}")
+    if problems and not dataset.invalid:
+        raise SoapFault(f"{where}: " + "; ".join(problems))
+    return "; ".join(problems)
+
+
+def submit(
+    conn: Connection,
+    realm: str,
+    reference: Reference,
+    operation: spec.Operation,
+    endpoint_operation: str,
+    items: list[Record],
+    user: str,
+    own: list[str],
+    now: datetime,
+) -> Receipt:
+    """Check every record, then store them all (or nothing: the first problem is a fault)."""
+    dataset = spec.dataset(operation.dataset)
+    errors = [_check(conn, realm, reference, dataset, item, n, own) for n, item in enumerate(items, 1)]
+    transaction_id = str(uuid.uuid4())
+    received = _naive(now)
+    conn.execute(
+        insert(transaction_table).values(
+            realm=realm,
+            transaction_id=transaction_id,
+            app=operation.app,
+            operation=endpoint_operation,
+            scheduling_coordinator=items[0].coordinator,
+            submitted_by=user,
+            received_at=received,
+            record_count=len(items),
+            invalid_count=sum(1 for e in errors if e),
+        )
+    )
+    t = record_table
+    if dataset.supersede:
+        for item in items:
+            conn.execute(
+                update(t)
+                .where(
+                    t.c.realm == realm,
+                    t.c.dataset == dataset.name,
+                    t.c.scheduling_coordinator == item.coordinator,
+                    t.c.name == item.name,
+                    t.c.start_time == _naive(item.start),
+                    t.c.end_time == _naive(item.end),
+                    t.c.market_type == item.market,
+                    or_(t.c.status.is_(None), t.c.status != dataset.supersede),
+                )
+                .values(status=dataset.supersede, status_at=received)
+            )
+    conn.execute(
+        insert(t),
+        [
+            {
+                "realm": realm,
+                "record_id": f"{transaction_id}-{n}",
+                "transaction_id": transaction_id,
+                "dataset": dataset.name,
+                "scheduling_coordinator": item.coordinator,
+                "name": item.name,
+                "start_time": _naive(item.start),
+                "end_time": _naive(item.end),
+                "market_type": item.market,
+                "received_at": received,
+                "status": dataset.invalid if error else None,
+                "status_at": received if error else None,
+                "errors": error,
+                "fields": json.dumps(item.values, sort_keys=True),
+            }
+            for n, (item, error) in enumerate(zip(items, errors, strict=True), 1)
+        ],
+    )
+    return Receipt(transaction_id, len(items), sum(1 for e in errors if e))
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    action: str
+    transaction_id: str
+    record_ids: tuple[str, ...]
+
+
+def act(
+    conn: Connection,
+    realm: str,
+    operation: spec.Operation,
+    request: ActionRequest,
+    own: list[str],
+    now: datetime,
+) -> int:
+    """Apply an action (cancel, withdraw, acknowledge) to the caller's records it names; returns how
+    many. Naming nothing the caller owns is a fault."""
+    if not request.transaction_id and not request.record_ids:
+        raise SoapFault(f"{operation.document} names no records: give a transactionId or recordIds")
+    t = record_table
+    selection = [t.c.realm == realm, t.c.dataset.in_(operation.datasets), t.c.scheduling_coordinator.in_(own)]
+    chosen = []
+    if request.transaction_id:
+        chosen.append(t.c.transaction_id == request.transaction_id)
+    if request.record_ids:
+        chosen.append(t.c.record_id.in_(request.record_ids))
+    rows = conn.execute(select(t.c.record_id, t.c.fields).where(*selection, and_(*chosen))).all()
+    if not rows:
+        raise SoapFault(f"no records of {', '.join(own)} match the {operation.document} request")
+    effect = operation.actions[request.action]
+    name, equals, value = effect.partition("=")
+    for row in rows:
+        if equals:  # a field set on the record (OMS warning acknowledgement)
+            values = json.loads(row.fields)
+            values[name] = value
+            change = {"fields": json.dumps(values, sort_keys=True)}
+        else:
+            change = {"status": effect, "status_at": _naive(now)}
+        conn.execute(update(t).where(t.c.realm == realm, t.c.record_id == row.record_id).values(**change))
+    return len(rows)
+
+
+def batch_status(
+    conn: Connection, realm: str, app: str, transaction_id: str, own: list[str]
+) -> list[dict[str, str]]:
+    """A submission's processing status, for the caller's own submissions to that application."""
+    t = transaction_table
+    row = conn.execute(
+        select(t).where(
+            t.c.realm == realm,
+            t.c.app == app,
+            t.c.transaction_id == transaction_id,
+            t.c.scheduling_coordinator.in_(own),
+        )
+    ).first()
+    if row is None:
+        return []
+    errors = conn.execute(
+        select(record_table.c.record_id, record_table.c.errors)
+        .where(
+            record_table.c.realm == realm,
+            record_table.c.transaction_id == transaction_id,
+            record_table.c.errors != "",
+        )
+        .order_by(record_table.c.record_id)
+    ).all()
+    status = (
+        "VALIDATED"
+        if row.invalid_count == 0
+        else ("REJECTED" if row.invalid_count == row.record_count else "PARTIALLY_VALIDATED")
+    )
+    return [
+        {
+            "transactionId": row.transaction_id,
+            "SchedulingCoordinator": row.scheduling_coordinator,
+            "operation": row.operation,
+            "receivedTime": _aware(row.received_at).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "recordCount": str(row.record_count),
+            "invalidCount": str(row.invalid_count),
+            "status": status,
+            "errors": "; ".join(f"{e.record_id}: {e.errors}" for e in errors),
+        }
+    ]

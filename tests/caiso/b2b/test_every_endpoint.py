@@ -1,0 +1,165 @@
+"""Every B2B row of the catalogue, through a client generated from isosim's WSDL (zeep): the WSDL
+and the XSDs it imports load, the operation carries CAISO's name, and a valid call succeeds, with
+the pack's test certificate and a signed CAISOWSHeader (Production is strict). A document that
+breaks the operation's XSD gets a SOAP fault naming it. Then each row answers in every other
+environment that has its application."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from app.caiso import catalogue
+from app.caiso.b2b import spec
+from app.caiso.b2b.schemas import plan
+from tests.caiso.b2b.conftest import (
+    b2b_endpoints,
+    call,
+    generated_client,
+    output,
+    returned,
+    sample_record,
+    sample_request,
+    valid,
+    wrap,
+    zeep_arguments,
+)
+from tests.caiso.soap.conftest import fault
+
+ENDPOINTS = b2b_endpoints()
+APPS = sorted({e.app for e in ENDPOINTS})
+
+
+def _document(name: str) -> bytes:
+    """A valid document for the endpoint: a request, or a submission of one record."""
+    current = plan(next(e for e in ENDPOINTS if e.name == name))
+    if current.operation.kind == "submit":
+        dataset = spec.dataset(current.operation.dataset)
+        refs = {c.ref: "none" for c in dataset.columns if c.kind == "ref"}
+        return wrap(current.incoming, [sample_record(dataset, refs)])
+    return sample_request(current)
+
+
+def _prepare(soap: TestClient, name: str, environment: str = "Production") -> bytes:
+    """The document to send, after whatever it depends on exists (the outage a change request
+    changes, the bids an action cancels)."""
+    current = plan(next(e for e in ENDPOINTS if e.name == name))
+    operation = current.operation
+    if operation.kind == "submit":
+        dataset = spec.dataset(operation.dataset)
+        refs = {}
+        for column in dataset.columns:
+            if column.kind == "ref":
+                refs[column.ref] = _submit_one(soap, column.ref, environment) + "-1"
+        return wrap(current.incoming, [sample_record(dataset, refs)])
+    if operation.kind == "action":
+        transaction = _submit_one(soap, operation.datasets[0], environment)
+        return sample_request(current, transactionId=transaction)
+    if operation.kind == "status":
+        submit = next(
+            e
+            for e in ENDPOINTS
+            if e.app == operation.app and spec.operation(e.app, e.base_operation).kind == "submit"
+        )
+        transaction = _submit_one(
+            soap, spec.operation(submit.app, submit.base_operation).dataset, environment
+        )
+        return sample_request(current, transactionId=transaction)
+    return sample_request(current)
+
+
+def _submit_one(soap: TestClient, dataset_name: str, environment: str) -> str:
+    """Submit one sample record of the dataset (through its first Submit endpoint); its transaction id."""
+    submit = next(
+        e
+        for e in ENDPOINTS
+        if spec.operation(e.app, e.base_operation).kind == "submit"
+        and spec.operation(e.app, e.base_operation).dataset == dataset_name
+        and e.variant == "DocAttach_AP"
+    )
+    dataset = spec.dataset(dataset_name)
+    refs = {c.ref: _submit_one(soap, c.ref, environment) + "-1" for c in dataset.columns if c.kind == "ref"}
+    document = wrap(plan(submit).incoming, [sample_record(dataset, refs)])
+    response = call(soap, submit.name, document, environment)
+    return output(response).findtext("o:EventLog/o:id", namespaces={"o": output(response).nsmap[None]})
+
+
+def _result(answer) -> str:  # type: ignore[no-untyped-def]
+    """The outputDataType's first event result (zeep unwraps outputDataType to its EventLog list)."""
+    logs = answer if isinstance(answer, list) else answer.EventLog
+    return logs[0].Event[0].result
+
+
+def _call_generated(soap: TestClient, found: catalogue.Endpoint) -> None:
+    current = plan(found)
+    generated = generated_client(soap, found)
+    ports = generated.client.wsdl.services[f"{found.operation}Service"].ports
+    assert list(ports[f"{found.operation}Port"].binding._operations) == [found.operation]
+    operation = getattr(generated.client.service, found.operation)
+    document = _prepare(soap, found.name)
+    if current.doc_attach:
+        answer = operation(AttachmentValue=gzip.compress(document))
+        if current.outgoing is None:
+            assert _result(answer) == "SCSS0001"
+        else:
+            value = answer if isinstance(answer, bytes) else answer.AttachmentValue  # zeep unwraps
+            returned_document = etree.fromstring(gzip.decompress(value))
+            assert valid(returned_document, current), current.outgoing.schema.error_log
+    elif current.attached_input:  # a plain _AP submission: the document rides in a SwA part
+        generated.attach(document)
+        assert _result(operation()) == "SCSS0001"
+    else:
+        answer = operation(**zeep_arguments(document, current.incoming))
+        if current.outgoing is None:
+            assert _result(answer) == "SCSS0001"
+        else:  # the data document is the SwA attachment of a multipart/related answer
+            text = answer.attachments[0].content
+            returned_document = etree.fromstring(gzip.decompress(base64.b64decode(text)))
+            assert valid(returned_document, current), current.outgoing.schema.error_log
+
+
+@pytest.mark.parametrize("application", APPS)
+def test_a_generated_client_calls_every_endpoint_of_the_application(
+    soap: TestClient, application: str
+) -> None:
+    for found in ENDPOINTS:
+        if found.app == application:
+            _call_generated(soap, found)
+
+
+@pytest.mark.parametrize("application", APPS)
+def test_a_document_against_the_xsd_gets_a_fault_naming_it(soap: TestClient, application: str) -> None:
+    for found in ENDPOINTS:
+        if found.app != application:
+            continue
+        current = plan(found)
+        broken = _document(found.name).replace(b"<MessageHeader>", b"<MessageHeader><Unexpected/>", 1)
+        response = call(soap, found.name, broken)
+        code, text, description = fault(response)
+        assert response.status_code == 500 and code == "soapenv:Client", found.name
+        assert f"{current.incoming.root} is not valid against {current.incoming.filename}" in text
+        assert description == text
+
+
+@pytest.mark.parametrize("environment", ["Production ECN", "MAP Stage", "Sandbox"])
+def test_every_b2b_endpoint_answers_in_each_environment_that_has_it(
+    soap: TestClient, environment: str
+) -> None:
+    failures = []
+    for found in ENDPOINTS:
+        if found.app not in catalogue.bases()[environment]:
+            continue
+        current = plan(found)
+        response = call(soap, found.name, _prepare(soap, found.name, environment), environment)
+        if response.status_code != 200:
+            failures.append((found.name, response.status_code, response.text[:300]))
+        elif current.outgoing is not None:
+            if not valid(returned(response), current):
+                failures.append((found.name, "invalid document"))
+        else:
+            output(response)
+    assert not failures, failures[:5]
