@@ -72,12 +72,12 @@ def test_every_command_explains_itself(command: list[str], capsys: pytest.Captur
 def test_sign_makes_a_message_a_strict_pack_accepts(client, tmp_path: Path, capsysbinary) -> None:  # type: ignore[no-untyped-def]
     """`isosim sign` adds the user's CAISOWSHeader and WS-Security signature from the pack's test key:
     the message gets through a strict pack's security to the endpoint."""
-    from tests.caiso.soap.conftest import NOW, cert
+    from tests.caiso.soap.conftest import MARKET_AWARDS, NOW, cert
 
     assert client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()}).status_code == 200
     message = tmp_path / "m.xml"
     message.write_text(
-        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Request/></s:Body></s:Envelope>'
+        f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>{MARKET_AWARDS}</s:Body></s:Envelope>'
     )
     code = main(
         [
@@ -96,8 +96,8 @@ def test_sign_makes_a_message_a_strict_pack_accepts(client, tmp_path: Path, caps
     signed = capsysbinary.readouterr().out
     url = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
     response = client.post(url, content=signed, headers={"Content-Type": "text/xml", **cert()})
-    assert response.status_code == 501, response.text  # through security, to the not-yet-emulated endpoint
-    tampered = signed.replace(b"<Request/>", b"<Request>x</Request>")
+    assert response.status_code == 200, response.text  # through security, answered by CMRI
+    tampered = signed.replace(b"<marketType>DAM", b"<marketType>RTM")
     assert (
         client.post(url, content=tampered, headers={"Content-Type": "text/xml", **cert()}).status_code == 500
     )

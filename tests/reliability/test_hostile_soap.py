@@ -1,17 +1,26 @@
 """Hostile XML against the CAISO SOAP endpoints (a B2B endpoint of a strict pack, and ADS): each gets
 a SOAP fault, reads no file, opens no connection, stores nothing, and stays within a memory bound.
-(A gzip bomb inside an ADS document: tests/caiso/ads; oversize bodies: tests/caiso/soap.)"""
+The same documents inside attachments (SwA and MTOM parts, ISOAttachment), correctly hashed and
+signed, and gzip bombs there, are refused the same way. (A gzip bomb inside an ADS document:
+tests/caiso/ads; oversize bodies: tests/caiso/soap.)"""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import tracemalloc
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 
+from app.caiso.b2b.schemas import plan
+from app.caiso.soap import attachments
 from app.caiso.soap.envelope import SOAP_ENV
-from tests.caiso.soap.conftest import cert, fault
+from app.caiso.soap.security import header_element, sign
+from tests.caiso.b2b.conftest import endpoint, message, url
+from tests.caiso.soap.conftest import ALPHA, NOW, cert, credentials, fault
 from tests.reliability.conftest import Listener
 
 ENDPOINTS = {
@@ -27,9 +36,9 @@ def stored(client: TestClient) -> object:
     return client.get("/_isosim/snapshot?pack=caiso-production").json()
 
 
-def refused(client: TestClient, url: str, body: bytes) -> str:
+def refused(client: TestClient, url: str, body: bytes, content_type: str = "text/xml") -> str:
     before = stored(client)
-    response = client.post(url, content=body, headers={"Content-Type": "text/xml", **cert()})
+    response = client.post(url, content=body, headers={"Content-Type": content_type, **cert()})
     assert response.status_code == 500, response.text
     assert stored(client) == before
     return fault(response)[1]
@@ -77,3 +86,68 @@ def test_xinclude_is_not_processed(soap: TestClient) -> None:
         ENDPOINTS["ads"], content=body.encode(), headers={"Content-Type": "text/xml", **cert()}
     )
     assert response.status_code == 500 and "root:" not in response.text
+
+
+def _documents(secret: Path, url: str) -> dict[str, bytes]:
+    """The same attacks as whole documents (what an attachment carries), and gzip bombs."""
+    found = {
+        name: body.replace(OPEN.encode(), b"").replace(CLOSE.encode(), b"")
+        for name, body in _hostile(secret, url).items()
+    }
+    found["gzip-bomb"] = b"<a>" + b"0" * 50_000_000 + b"</a>"  # 50 MB once inflated; sent as 50 KB
+    return found
+
+
+@pytest.mark.parametrize(
+    "framing",
+    ["SubmitMeterData_STLMTv1_AP", "SubmitMeterData_STLMTv1_DocAttach_AP", "SubmitRawBidSet_SIBRv4_AP"],
+)
+def test_hostile_attachments_are_refused_and_change_nothing(
+    soap: TestClient, framing: str, tmp_path: Path, listener: Listener
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    found = endpoint(framing)
+    for name, document in _documents(secret, f"http://127.0.0.1:{listener.port}/x").items():
+        body, content_type = message(plan(found), document)  # hashed and signed as a client does
+        if name == "gzip-bomb":
+            assert len(body) < 200_000
+        tracemalloc.start()
+        try:
+            text = refused(soap, url(found), body, content_type)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert "TOP-SECRET" not in text, name
+        assert peak < 48 * 1024 * 1024, (name, peak)
+    assert listener.connections == 0
+
+
+def test_an_mtom_gzip_bomb_is_refused_cheaply(soap: TestClient) -> None:
+    bomb = gzip.compress(b"<a>" + b"0" * 50_000_000 + b"</a>")  # 50 MB once inflated
+    headers = attachments.attachment_headers(base64.b64encode(bomb).decode(), "payload@client")
+    body = (
+        '<submitMeterData_v1 xmlns="http://www.caiso.com/soa/b2b/submitMeterData_v1"><attachment>'
+        '<xop:Include xmlns:xop="http://www.w3.org/2004/08/xop/include" href="cid:payload@client"/>'
+        "</attachment></submitMeterData_v1>"
+    )
+    head = etree.tostring(header_element(ALPHA, NOW)).decode() + headers
+    envelope = sign(
+        f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}"><soapenv:Header>{head}</soapenv:Header>'
+        f"<soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>".encode(),
+        *credentials("caiso-production", "sc-alpha-systems"),
+    )
+    mtom = (
+        b"--bomb\r\nContent-Type: application/xop+xml\r\nContent-ID: <root>\r\n\r\n"
+        + envelope
+        + b"\r\n--bomb\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n"
+        b"Content-ID: <payload@client>\r\n\r\n" + bomb + b"\r\n--bomb--\r\n"
+    )
+    kind = 'multipart/related; type="application/xop+xml"; start="<root>"; boundary="bomb"'
+    tracemalloc.start()
+    try:
+        text = refused(soap, url(endpoint("SubmitMeterData_STLMTv1_AP")), mtom, kind)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "larger than" in text and peak < 48 * 1024 * 1024
