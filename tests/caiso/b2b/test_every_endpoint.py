@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +17,7 @@ from lxml import etree
 from app.caiso import catalogue
 from app.caiso.b2b import spec
 from app.caiso.b2b.schemas import plan
+from app.core.packs import User
 from tests.caiso.b2b.conftest import (
     b2b_endpoints,
     call,
@@ -28,7 +30,11 @@ from tests.caiso.b2b.conftest import (
     wrap,
     zeep_arguments,
 )
-from tests.caiso.soap.conftest import fault
+from tests.caiso.soap.conftest import NOW, fault
+
+BRAVO = User(
+    name="sc-bravo-ops", certificate_subject="CN=sc-bravo-ops, OU=Operations, O=Bravo Power Cooperative, C=US"
+)
 
 ENDPOINTS = b2b_endpoints()
 APPS = sorted({e.app for e in ENDPOINTS})
@@ -163,3 +169,42 @@ def test_every_b2b_endpoint_answers_in_each_environment_that_has_it(
         else:
             output(response)
     assert not failures, failures[:5]
+
+
+# Each way a strict pack refuses a message (Production): the text CAISO answers with.
+REFUSALS = {
+    "unsigned": ({"signer": None}, "Signature validation status: false"),
+    "expired": ({"created": NOW - timedelta(minutes=16)}, "CAISOUsernameToken Validation Error."),
+    "signed-by-another-key": ({"signer": "sc-bravo-ops"}, "Signature validation status: false"),
+    "another-users-header": ({"user": BRAVO}, "CAISOUsernameToken Validation Error."),
+}
+
+
+@pytest.mark.parametrize("application", APPS)
+def test_strict_packs_refuse_badly_secured_messages_at_every_endpoint(
+    soap: TestClient, application: str
+) -> None:
+    before = soap.get("/_isosim/snapshot?pack=caiso-production").json()
+    for found in ENDPOINTS:
+        if found.app != application:
+            continue
+        document = _document(found.name)
+        for how, (options, words) in REFUSALS.items():
+            response = call(soap, found.name, document, **options)
+            assert response.status_code == 500, (found.name, how)
+            assert fault(response)[1].startswith(words), (found.name, how, fault(response)[1])
+    assert soap.get("/_isosim/snapshot?pack=caiso-production").json() == before  # nothing stored
+
+
+@pytest.mark.parametrize("application", APPS)
+def test_a_document_of_another_operation_gets_a_fault_naming_the_expected_one(
+    soap: TestClient, application: str
+) -> None:
+    other = b'<RequestSomethingElse xmlns="http://www.caiso.com/soa/RequestSomethingElse_v1.xsd"/>'
+    for found in ENDPOINTS:
+        if found.app != application:
+            continue
+        current = plan(found)
+        response = call(soap, found.name, other)
+        expected = f"{{{current.incoming.namespace}}}{current.incoming.root}"
+        assert response.status_code == 500 and expected in fault(response)[1], found.name
