@@ -113,26 +113,36 @@ def data(document: Document, key: str, records: list[models.Record], source: str
     """A data document holding the records, with the elements its XSD declares, in order; `key` is
     the dataset's key element (resource, location, ...)."""
     names = [e.name for e in document.elements]
+    stamps: dict[datetime, str] = {}  # many records share their interval's instants
+
+    def when(instant: datetime) -> str:
+        found = stamps.get(instant)
+        if found is None:
+            found = stamps[instant] = stamp(instant)
+        return found
+
     rows = []
     for item in records:
         known = {
             "recordId": item.record_id,
             "SchedulingCoordinator": item.coordinator,
-            "startTime": stamp(item.start),
-            "endTime": stamp(item.end),
+            "startTime": when(item.start),
+            "endTime": when(item.end),
             "marketType": item.market,
             "executionType": item.execution,
             "status": item.status,
             "errors": item.errors,
             "transactionId": item.transaction_id,
-            "receivedTime": stamp(item.received) if item.received else "",
+            "receivedTime": when(item.received) if item.received else "",
             key: item.name,
         }
         cells = []
         for name in names:
             value = item.values.get(name) if name in item.values else known.get(name)
             if value:
-                cells.append(f"<{name}>{escape(value)}</{name}>")
+                if "&" in value or "<" in value or ">" in value:
+                    value = escape(value)
+                cells.append(f"<{name}>{value}</{name}>")
         rows.append(f"<{document.record}>{''.join(cells)}</{document.record}>")
     return _wrap(document, "".join(rows), source, now)
 

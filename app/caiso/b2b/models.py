@@ -242,9 +242,10 @@ def _published(
 # --- generated data ------------------------------------------------------------------------------
 
 
-def _unit(*parts: str) -> float:
-    digest = hashlib.blake2b("|".join(parts).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
+def _units(count: int, *parts: str) -> list[float]:
+    """`count` (at most 8) uniform numbers in [0, 1) drawn from one hash of the parts."""
+    digest = hashlib.blake2b("|".join(parts).encode(), digest_size=8 * count).digest()
+    return [int.from_bytes(digest[8 * n : 8 * n + 8], "big") / 2**64 for n in range(count)]
 
 
 def _value(column: spec.Field, name: Name, u: float, hour: float) -> str:
@@ -286,6 +287,8 @@ def generate(
         if (not query.market or m == query.market) and (not query.execution or e == query.execution)
     ]
     columns = dataset.columns
+    count = len(columns)
+    assert count <= 8, f"{dataset.name}: one hash draws at most 8 fields"
     for start, end, day in periods(dataset.interval, query.start, query.end):
         hour = start.astimezone(pacific.PACIFIC).hour + 0.5
         stamp = start.strftime("%Y%m%dT%H%M")
@@ -294,8 +297,8 @@ def generate(
                 continue
             for name in names:
                 values = {}
-                for column in columns:
-                    u = _unit(reference.seed, dataset.name, name.name, stamp, market, execution, column.name)
+                draws = _units(count, reference.seed, dataset.name, name.name, stamp, market, execution)
+                for column, u in zip(columns, draws, strict=True):
                     if column.optional and u < 0.2:
                         continue
                     values[column.name] = _value(column, name, u, hour)

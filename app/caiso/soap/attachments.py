@@ -32,9 +32,10 @@ _ROOT_TYPES = ("text/xml", "application/xop+xml", "application/soap+xml")
 
 
 def encode(document: str | bytes) -> str:
-    """base64(gzip(xml)), as CAISO sends documents."""
+    """base64(gzip(xml)), as CAISO sends documents. Level 6 (zlib's default): level 9 takes twice
+    as long for a few percent on these repetitive documents."""
     raw = document.encode() if isinstance(document, str) else document
-    return base64.b64encode(gzip.compress(raw, mtime=0)).decode()
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode()
 
 
 def decode(encoded: str, limit: int, what: str = "the attached document") -> etree._Element:
