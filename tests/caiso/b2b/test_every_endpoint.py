@@ -208,3 +208,9 @@ def test_a_document_of_another_operation_gets_a_fault_naming_the_expected_one(
         response = call(soap, found.name, other)
         expected = f"{{{current.incoming.namespace}}}{current.incoming.root}"
         assert response.status_code == 500 and expected in fault(response)[1], found.name
+
+
+def test_every_b2b_row_of_the_catalogue_resolves_to_an_operation_and_documents() -> None:
+    kinds = {plan(found).operation.kind for found in ENDPOINTS}
+    assert kinds == {"submit", "retrieve", "action", "status"}
+    assert len(ENDPOINTS) == 279 - 21  # every SOAP row but ADS's

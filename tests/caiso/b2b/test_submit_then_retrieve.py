@@ -199,3 +199,14 @@ def test_submissions_are_kept_per_tenant_and_undone_by_reset(soap: TestClient) -
     del soap.headers["X-Isosim-Tenant"]
     assert soap.post("/_isosim/reset").status_code == 200
     assert retrieve(soap, "RetrieveMeterData_STLMTv1_AP") == []
+
+
+def test_submissions_travel_in_snapshots(soap: TestClient) -> None:
+    transaction = submit(
+        soap, "SubmitResourceOutage_OMSv1_AP", [sample_record(spec.dataset("ResourceOutage"))]
+    )
+    snapshot = soap.get("/_isosim/snapshot?pack=caiso-production").json()
+    assert soap.post("/_isosim/reset").status_code == 200
+    assert retrieve(soap, "RetrieveResourceOutage_OMSv1_AP") == []
+    assert soap.put("/_isosim/snapshot", json=snapshot).status_code == 200
+    assert [r["transactionId"] for r in retrieve(soap, "RetrieveResourceOutage_OMSv1_AP")] == [transaction]
