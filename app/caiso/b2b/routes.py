@@ -17,8 +17,9 @@ from app.caiso import catalogue
 from app.caiso.b2b import codec, models, schemas, spec
 from app.caiso.catalogue import Endpoint
 from app.caiso.soap import attachments
+from app.caiso.soap import envelope as soap
 from app.caiso.soap import routes as soap_routes
-from app.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault, message, standard_output
+from app.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault, standard_output
 from app.core import database
 from app.core.packs import User
 from app.core.pipeline import PACK_KEY, realm_of
@@ -31,14 +32,14 @@ LONG_WINDOW = timedelta(days=366)  # daily, monthly and effective-dated data
 
 
 def _incoming(
-    request: Request, plan: schemas.Plan, message_: Envelope, strict: bool, limit: int
+    request: Request, plan: schemas.Plan, message: Envelope, strict: bool, limit: int
 ) -> etree._Element:
     if plan.doc_attach:
         return request.state.document  # decoded by the platform
     if plan.attached_input:
-        return attachments.attached(message_, getattr(request.state, "multipart", None), limit, strict)
-    assert message_.payload is not None
-    return message_.payload
+        return attachments.attached(message, getattr(request.state, "multipart", None), limit, strict)
+    assert message.payload is not None
+    return message.payload
 
 
 def _window(query: models.Query, plan: schemas.Plan) -> None:
@@ -59,25 +60,25 @@ def _document_response(plan: schemas.Plan, document: bytes) -> Response:
             f'<ISOAttachment xmlns="{attachments.ISO_ATTACHMENT}"><AttachmentValue>{value}</AttachmentValue>'
             "</ISOAttachment>"
         )
-        return Response(message(body), media_type=MEDIA_TYPE)
+        return Response(soap.message(body), media_type=MEDIA_TYPE)
     content_id = f"{plan.outgoing.root if plan.outgoing else 'document'}-{uuid4()}@isosim"
     name = plan.endpoint.operation
     body = (
         f'<{name}Response xmlns="{schemas.OPERATION_NS}{name}"><attachmentId>{content_id}</attachmentId>'
         f"</{name}Response>"
     )
-    envelope = message(body, attachments.attachment_headers(value, content_id))
+    envelope = soap.message(body, attachments.attachment_headers(value, content_id))
     content, content_type = attachments.related(envelope, {content_id: value})
     return Response(content, media_type=content_type.split(";")[0], headers={"Content-Type": content_type})
 
 
 def _output(description: str, service: str, now: datetime, transaction: str | None = None) -> Response:
     body = standard_output(description, service, SUCCESS, codec.stamp(now), transaction)
-    return Response(message(body), media_type=MEDIA_TYPE)
+    return Response(soap.message(body), media_type=MEDIA_TYPE)
 
 
 async def handle(
-    runtime: Runtime, request: Request, message_: Envelope, endpoint: Endpoint, user: User, now: datetime
+    runtime: Runtime, request: Request, message: Envelope, endpoint: Endpoint, user: User, now: datetime
 ) -> Response:
     pack = request.scope[PACK_KEY]
     plan = schemas.plan(endpoint)
@@ -85,7 +86,7 @@ async def handle(
     if reference is None:
         raise SoapFault(f"{endpoint.app} has no reference data in this environment", "Server")
     strict = pack.manifest.settings.security == "strict"
-    root = _incoming(request, plan, message_, strict, runtime.settings.max_body_bytes)
+    root = _incoming(request, plan, message, strict, runtime.settings.max_body_bytes)
     codec.check(root, plan.incoming)
     realm, own, service = realm_of(request.scope), list(user.scheduling_coordinators), endpoint.operation
     operation = plan.operation
@@ -122,10 +123,6 @@ async def handle(
     return _document_response(plan, document)
 
 
-def _xsd(route: catalogue.Route, filename: str) -> bytes | None:
-    return schemas.xsd(route, filename)
-
-
 def register() -> None:
     """Put every B2B endpoint of the catalogue into the SOAP platform. Each endpoint's plan (its
     operation in datasets.toml, documents and XSDs) is worked out at its first call, not at start-up;
@@ -135,4 +132,4 @@ def register() -> None:
             soap_routes.HANDLERS[(endpoint.app, endpoint.base_operation)] = handle
     for app in APPS:
         soap_routes.WSDLS[app] = schemas.wsdl
-        soap_routes.XSDS[app] = _xsd
+        soap_routes.XSDS[app] = schemas.xsd
