@@ -3,23 +3,21 @@ XSD) into the rules' terms, and writing data documents and standard outputs."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from app.caiso.b2b import models, spec
 from app.caiso.b2b.schemas import STATUS_FIELDS, Document, Plan
-from app.caiso.soap.envelope import SoapFault
-
-
-def stamp(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+from app.caiso.soap.envelope import SoapFault, instant, stamp
 
 
 def _instant(text: str) -> datetime:
-    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """An instant of a document already valid against its XSD (xs:dateTime)."""
+    found = instant(text)
+    assert found is not None, text
+    return found
 
 
 def check(root: etree._Element, document: Document) -> None:
@@ -115,10 +113,10 @@ def data(document: Document, key: str, records: list[models.Record], source: str
     names = [e.name for e in document.elements]
     stamps: dict[datetime, str] = {}  # many records share their interval's instants
 
-    def when(instant: datetime) -> str:
-        found = stamps.get(instant)
+    def when(at: datetime) -> str:
+        found = stamps.get(at)
         if found is None:
-            found = stamps[instant] = stamp(instant)
+            found = stamps[at] = stamp(at)
         return found
 
     rows = []

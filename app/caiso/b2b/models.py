@@ -30,7 +30,7 @@ from app.caiso import pacific
 from app.caiso.b2b import spec
 from app.caiso.b2b.tables import record as record_table
 from app.caiso.b2b.tables import transaction as transaction_table
-from app.caiso.soap.envelope import SoapFault
+from app.caiso.soap.envelope import SoapFault, stamp
 from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 
 ROLE_ERROR = "Invalid role and/or Entity list identifier."
@@ -291,13 +291,13 @@ def generate(
     assert count <= 8, f"{dataset.name}: one hash draws at most 8 fields"
     for start, end, day in periods(dataset.interval, query.start, query.end):
         hour = start.astimezone(pacific.PACIFIC).hour + 0.5
-        stamp = start.strftime("%Y%m%dT%H%M")
+        label = start.strftime("%Y%m%dT%H%M")
         for market, execution in pairs:
             if not _published(dataset, market, start, end, day, now):
                 continue
             for name in names:
                 values = {}
-                draws = _units(count, reference.seed, dataset.name, name.name, stamp, market, execution)
+                draws = _units(count, reference.seed, dataset.name, name.name, label, market, execution)
                 for column, u in zip(columns, draws, strict=True):
                     if column.optional and u < 0.2:
                         continue
@@ -604,7 +604,7 @@ def batch_status(
             "transactionId": row.transaction_id,
             "SchedulingCoordinator": row.scheduling_coordinator,
             "operation": row.operation,
-            "receivedTime": _aware(row.received_at).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "receivedTime": stamp(_aware(row.received_at)),
             "recordCount": str(row.record_count),
             "invalidCount": str(row.invalid_count),
             "status": status,

@@ -26,7 +26,6 @@ from app.core.pipeline import PACK_KEY, realm_of
 from app.core.runtime import Runtime
 
 APPS = ("ALFS", "BAAOP", "BSAP", "CIRA", "CMRI", "DRRS", "DRS", "MF", "OMS", "SIBR", "STLMT")
-SUCCESS = "SCSS0001"
 SHORT_WINDOW = timedelta(days=31)  # 5-minute to hourly data (inferred: OASIS's limit)
 LONG_WINDOW = timedelta(days=366)  # daily, monthly and effective-dated data
 
@@ -73,7 +72,7 @@ def _document_response(plan: schemas.Plan, document: bytes) -> Response:
 
 
 def _output(description: str, service: str, now: datetime, transaction: str | None = None) -> Response:
-    body = standard_output(description, service, SUCCESS, codec.stamp(now), transaction)
+    body = standard_output(description, service, soap.SUCCESS, soap.stamp(now), transaction)
     return Response(soap.message(body), media_type=MEDIA_TYPE)
 
 
@@ -119,7 +118,7 @@ async def handle(
             document = codec.data(plan.outgoing, key, found, endpoint.app, now)
     except models.RoleError as error:
         # CAISO answers this one in place of the data document, as an outputDataType.
-        document = standard_output(error.message, service, "SERR0001", codec.stamp(now)).encode()
+        document = standard_output(error.message, service, soap.FAILURE, soap.stamp(now)).encode()
     return _document_response(plan, document)
 
 

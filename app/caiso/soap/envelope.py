@@ -20,6 +20,7 @@ STANDARD_OUTPUT = "http://www.caiso.com/soa/2006-06-13/StandardOutput.xsd"
 CAISO_WS_HEADER = "http://www.caiso.com/soa/2006-09-30/CAISOWSHeader.xsd"
 ADS_NAMESPACE = "urn-com-caiso-ads-webservices-api"
 MEDIA_TYPE = "text/xml"
+SUCCESS, FAILURE = "SCSS0001", "SERR0001"  # standard output's Event/result
 
 
 class SoapFault(Exception):
@@ -63,8 +64,20 @@ def parse(raw: bytes) -> Envelope:
     return Envelope(root, header, body)
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+def stamp(instant: datetime) -> str:
+    """A CAISO timestamp on the wire: UTC with milliseconds and Z."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def instant(text: str | None) -> datetime | None:
+    """An xs:dateTime as an aware UTC instant (without an offset: UTC); None if missing or malformed."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def standard_output(
@@ -73,7 +86,7 @@ def standard_output(
     """CAISO's outputDataType: one event and the service it concerns; `transaction` identifies what
     was done (a submission's transaction id), a fresh id otherwise."""
     transaction = transaction or str(uuid.uuid4())
-    success = result == "SCSS0001"
+    success = result == SUCCESS
     kind, severity = ("Business", "INFO") if success else ("Error", "ERROR")
     name, text = escape(service), escape(description)
     return (
@@ -90,7 +103,7 @@ def standard_output(
 
 
 def fault(error: SoapFault, service: str, created: str | None = None) -> bytes:
-    detail = standard_output(error.message, service, "SERR0001", created or _now())
+    detail = standard_output(error.message, service, FAILURE, created or stamp(datetime.now(UTC)))
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">'
         f"<soapenv:Body><soapenv:Fault><faultcode>soapenv:{error.code}</faultcode>"

@@ -46,8 +46,8 @@ def render(status: int, detail: str, headers: dict[str, str]) -> Response:
 
 
 def _fault(error: soap.SoapFault, service: str, now: datetime) -> Response:
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    return Response(soap.fault(error, service, stamp), status_code=error.status, media_type=soap.MEDIA_TYPE)
+    body = soap.fault(error, service, soap.stamp(now))
+    return Response(body, status_code=error.status, media_type=soap.MEDIA_TYPE)
 
 
 def _forbidden(detail: str) -> Response:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import xmlsec
 from lxml import etree
 
-from app.caiso.soap.envelope import CAISO_WS_HEADER, SOAP_ENV, Envelope, SoapFault
+from app.caiso.soap.envelope import CAISO_WS_HEADER, SOAP_ENV, Envelope, SoapFault, instant
 from app.core.packs import Pack, User
 
 USERNAME_ERROR = "CAISOUsernameToken Validation Error."
@@ -56,16 +56,6 @@ def check(envelope: Envelope, user: User, pack: Pack, now: datetime) -> None:
     _check_signature(envelope, user, pack, level)
 
 
-def _instant(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _caiso_header(envelope: Envelope) -> etree._Element | None:
     return envelope.header.find("h:CAISOWSHeader", _NS) if envelope.header is not None else None
 
@@ -79,8 +69,8 @@ def _check_header(envelope: Envelope, user: User, level: str, now: datetime) -> 
     username = header.findtext("h:CAISOUsernameToken/h:Username", namespaces=_NS)
     if (username or "").strip() != expected_username(user):
         raise SoapFault(USERNAME_ERROR)
-    created = _instant(header.findtext("h:CAISOMessageInfo/h:Timestamp/h:Created", namespaces=_NS))
-    expires = _instant(header.findtext("h:CAISOMessageInfo/h:Timestamp/h:Expires", namespaces=_NS))
+    created = instant(header.findtext("h:CAISOMessageInfo/h:Timestamp/h:Created", namespaces=_NS))
+    expires = instant(header.findtext("h:CAISOMessageInfo/h:Timestamp/h:Expires", namespaces=_NS))
     if created is None or expires is None:
         raise SoapFault(f"{USERNAME_ERROR} CAISOMessageInfo/Timestamp needs Created and Expires.")
     if not created <= now <= expires:
