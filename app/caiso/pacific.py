@@ -1,11 +1,13 @@
 """CAISO trading days: Pacific prevailing time (PPT), which is what OPR_DT, OPR_HR and OPR_INTERVAL
 count in, while every timestamp on the wire is GMT. A trading day runs from local midnight to local
-midnight, so it has 23 hours in spring and 25 in autumn; hours are numbered 1..23 or 1..25."""
+midnight, so it has 23 hours in spring and 25 in autumn; hours are numbered 1..23 or 1..25. Also
+the months of monthly data, and when market results are published (OASIS and the B2B services)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -70,3 +72,43 @@ def trading_days(start: datetime, end: datetime) -> list[date]:
         return []
     first, last = trading_day(start), trading_day(end - timedelta(microseconds=1))
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def month_start(instant: datetime) -> datetime:
+    """The first instant (UTC) of the Pacific calendar month holding `instant`."""
+    local = instant.astimezone(PACIFIC)
+    return datetime(local.year, local.month, 1, tzinfo=PACIFIC).astimezone(UTC)
+
+
+def next_month(start: datetime) -> datetime:
+    """The first instant (UTC) of the Pacific month after the one holding `start`."""
+    local = start.astimezone(PACIFIC)
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    return datetime(year, month, 1, tzinfo=PACIFIC).astimezone(UTC)
+
+
+class Publication(Enum):
+    """When CAISO has published an interval's results, judged by the simulated clock."""
+
+    DAY_AHEAD = "day_ahead"  # a trading day's results appear at 13:00 Pacific the day before
+    DAYS_AHEAD_2 = "days_ahead_2"  # 2-day-ahead forecast: two trading days ahead
+    DAYS_AHEAD_7 = "days_ahead_7"
+    HOUR_AHEAD = "hour_ahead"  # HASP: about 90 minutes before the interval ends
+    REAL_TIME = "real_time"  # once the interval has ended
+    DELAYED_90_DAYS = "delayed_90_days"  # public bids: 90 days after the trading day
+
+    def until(self, now: datetime) -> datetime:
+        """Intervals ending at or before this instant are published."""
+        today = trading_day(now)
+        if self is Publication.DAY_AHEAD:
+            ahead = 1 if now.astimezone(PACIFIC).hour >= 13 else 0
+            return day_bounds(today + timedelta(days=ahead))[1]
+        if self is Publication.DAYS_AHEAD_2:
+            return day_bounds(today + timedelta(days=2))[1]
+        if self is Publication.DAYS_AHEAD_7:
+            return day_bounds(today + timedelta(days=7))[1]
+        if self is Publication.HOUR_AHEAD:
+            return now + timedelta(minutes=90)
+        if self is Publication.REAL_TIME:
+            return now
+        return day_bounds(today - timedelta(days=91))[1]

@@ -19,7 +19,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -37,7 +37,6 @@ ROLE_ERROR = "Invalid role and/or Entity list identifier."
 MAX_RECORDS = 200_000  # CAISO's published retrieval limit (settlement meter data)
 SPAN_START = datetime(2024, 1, 1, tzinfo=UTC)  # generated reference data (RDTs, definitions) is in force
 SPAN_END = datetime(2100, 1, 1, tzinfo=UTC)  # from SPAN_START, open-ended
-DAM_PUBLISHED = timedelta(hours=11)  # day-ahead results: 13:00 Pacific the day before (11 h before 00:00)
 NAME_LIMIT = 40  # OMS resource names, and names in general
 
 
@@ -186,37 +185,26 @@ class RoleError(SoapFault):
 # --- intervals -----------------------------------------------------------------------------------
 
 
-def _month_start(instant: datetime) -> datetime:
-    local = instant.astimezone(pacific.PACIFIC)
-    return datetime(local.year, local.month, 1, tzinfo=pacific.PACIFIC).astimezone(UTC)
-
-
-def _next_month(start: datetime) -> datetime:
-    local = start.astimezone(pacific.PACIFIC)
-    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-    return datetime(year, month, 1, tzinfo=pacific.PACIFIC).astimezone(UTC)
-
-
-def periods(interval: str, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime, date]]:
-    """(start, end, trading day) of every period of the dataset's interval that overlaps the window."""
+def periods(interval: str, start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """(start, end) of every period of the dataset's interval that overlaps the window."""
     if interval == "span":
         if end > SPAN_START and start < SPAN_END:
-            yield SPAN_START, SPAN_END, pacific.trading_day(SPAN_START)
+            yield SPAN_START, SPAN_END
         return
     if interval == "month":
-        at = _month_start(start)
+        at = pacific.month_start(start)
         while at < end:
-            following = _next_month(at)
-            yield at, following, pacific.trading_day(at)
+            following = pacific.next_month(at)
+            yield at, following
             at = following
         return
     for day in pacific.trading_days(start, end):
         if interval == "day":
-            yield (*pacific.day_bounds(day), day)
+            yield pacific.day_bounds(day)
             continue
         for slot in pacific.intervals(day, spec.INTERVALS[interval]):
             if slot.end > start and slot.start < end:
-                yield slot.start, slot.end, day
+                yield slot.start, slot.end
 
 
 def is_period(interval: str, start: datetime, end: datetime) -> bool:
@@ -227,16 +215,14 @@ def is_period(interval: str, start: datetime, end: datetime) -> bool:
     return bool(found) and found[0][0] == start and found[0][1] == end
 
 
-def _published(
-    dataset: spec.Dataset, market: str, start: datetime, end: datetime, day: date, now: datetime
-) -> bool:
+def _published(dataset: spec.Dataset, market: str, start: datetime, end: datetime, now: datetime) -> bool:
     if dataset.interval == "span":
         return True
     if market == "DAM":
-        return now >= pacific.day_bounds(day)[0] - DAM_PUBLISHED
+        return end <= pacific.Publication.DAY_AHEAD.until(now)
     if dataset.interval in ("day", "month"):
         return start <= now
-    return end <= now
+    return end <= pacific.Publication.REAL_TIME.until(now)
 
 
 # --- generated data ------------------------------------------------------------------------------
@@ -289,11 +275,11 @@ def generate(
     columns = dataset.columns
     count = len(columns)
     assert count <= 8, f"{dataset.name}: one hash draws at most 8 fields"
-    for start, end, day in periods(dataset.interval, query.start, query.end):
+    for start, end in periods(dataset.interval, query.start, query.end):
         hour = start.astimezone(pacific.PACIFIC).hour + 0.5
         label = start.strftime("%Y%m%dT%H%M")
         for market, execution in pairs:
-            if not _published(dataset, market, start, end, day, now):
+            if not _published(dataset, market, start, end, now):
                 continue
             for name in names:
                 values = {}

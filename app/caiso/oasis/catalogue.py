@@ -10,37 +10,8 @@ files), the layout is inferred and listed as such in the README.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import Enum
 
-from app.caiso.pacific import PACIFIC, day_bounds, trading_day
-
-
-class Publication(Enum):
-    """When OASIS has published an interval, judged by the simulated clock."""
-
-    DAY_AHEAD = "day_ahead"  # a trading day's results appear at 13:00 Pacific the day before
-    DAYS_AHEAD_2 = "days_ahead_2"  # 2-day-ahead forecast: two trading days ahead
-    DAYS_AHEAD_7 = "days_ahead_7"
-    HOUR_AHEAD = "hour_ahead"  # HASP: about 90 minutes before the interval ends
-    REAL_TIME = "real_time"  # once the interval has ended
-    DELAYED_90_DAYS = "delayed_90_days"  # public bids: 90 days after the trading day
-
-    def until(self, now: datetime) -> datetime:
-        """Intervals ending at or before this instant are published."""
-        today = trading_day(now)
-        if self is Publication.DAY_AHEAD:
-            ahead = 1 if now.astimezone(PACIFIC).hour >= 13 else 0
-            return day_bounds(today + timedelta(days=ahead))[1]
-        if self is Publication.DAYS_AHEAD_2:
-            return day_bounds(today + timedelta(days=2))[1]
-        if self is Publication.DAYS_AHEAD_7:
-            return day_bounds(today + timedelta(days=7))[1]
-        if self is Publication.HOUR_AHEAD:
-            return now + timedelta(minutes=90)
-        if self is Publication.REAL_TIME:
-            return now
-        return day_bounds(today - timedelta(days=91))[1]
+from app.caiso.pacific import Publication
 
 
 @dataclass(frozen=True)
