@@ -45,7 +45,7 @@ class Clock:
         return self._state
 
     def freeze(self, at: datetime) -> None:
-        self._set(_aware(at), 0.0)
+        self._set(utc(at), 0.0)
 
     def real(self) -> None:
         self._set(datetime.now(UTC), 1.0)
@@ -56,12 +56,18 @@ class Clock:
 
     def run(self, at: datetime | None = None, rate: float = 1.0) -> None:
         """Run from `at` (default: the current simulated time) at `rate` times real time."""
-        self._set(_aware(at) if at else self.now(), rate)
+        self._set(utc(at) if at else self.now(), rate)
 
     def _set(self, at: datetime, rate: float) -> None:
         with self._lock:
             self._state = ClockState(at, time.time(), rate)
 
 
-def _aware(value: datetime) -> datetime:
+def utc(value: datetime) -> datetime:
+    """The instant as an aware UTC datetime (a naive one is taken as UTC)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def naive_utc(value: datetime) -> datetime:
+    """The instant as a naive UTC datetime, as the database stores instants (a naive one is kept)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value

@@ -45,10 +45,6 @@ def monthly_periods(begin: datetime, end: datetime) -> tuple[tuple[datetime, dat
     return tuple(periods)
 
 
-def to_utc_naive(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
 def format_instant(instant: datetime) -> str:
     """xs:dateTime in GMT as the IBT samples print it; milliseconds only when there are some."""
     text = instant.strftime("%Y-%m-%dT%H:%M:%S")

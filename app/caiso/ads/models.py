@@ -12,7 +12,7 @@ import math
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from app.caiso.ads.tables import batch, response, trajectory_read
 from app.caiso.soap.envelope import SoapFault
+from app.core.clock import naive_utc
 from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 
 INTERVAL = timedelta(minutes=5)
@@ -65,10 +66,6 @@ def _load(folder: Path, section: tuple[tuple[str, object], ...]) -> Fleet:
     return Fleet(settings.seed, tuple(resources))
 
 
-def _naive(instant: datetime) -> datetime:
-    return instant.astimezone(UTC).replace(tzinfo=None)
-
-
 def batch_uid(fleet: Fleet, coordinator: str, start: datetime) -> str:
     """CAISO-looking UIDs: DISP-12A1D8C0-ADD6-4038-FFFD-AC15E2EC8892, stable for (coordinator, T)."""
     value = uuid.uuid5(uuid.NAMESPACE_URL, f"isosim-ads|{fleet.seed}|{coordinator}|{start:%Y%m%dT%H%M}")
@@ -76,7 +73,7 @@ def batch_uid(fleet: Fleet, coordinator: str, start: datetime) -> str:
 
 
 def _floor(instant: datetime) -> datetime:
-    instant = _naive(instant)
+    instant = naive_utc(instant)
     return instant - timedelta(
         minutes=instant.minute % 5, seconds=instant.second, microseconds=instant.microsecond
     )
@@ -174,7 +171,7 @@ def validate(conn: Connection, realm: str, found: Batch, now: datetime) -> None:
         conn.execute(
             update(batch)
             .where(batch.c.realm == realm, batch.c.batch_uid == found.uid)
-            .values(validated_at=_naive(now))
+            .values(validated_at=naive_utc(now))
         )
 
 
@@ -195,7 +192,7 @@ def respond(
     instruction = carried.get(resource_id)
     if instruction is None:
         raise SoapFault(f"Batch {found.uid} has no instruction for resource {resource_id}")
-    if _naive(now) >= found.start + INTERVAL:
+    if naive_utc(now) >= found.start + INTERVAL:
         raise SoapFault(f"Batch {found.uid} has expired: its instructions can no longer be answered")
     if resource_id in found.responses:
         raise SoapFault(f"The instruction of batch {found.uid} for {resource_id} has already been answered")
@@ -214,7 +211,7 @@ def respond(
             mw=mw,
             reason_code=reason,
             responder=responder,
-            responded_at=_naive(now),
+            responded_at=naive_utc(now),
         )
     )
 

@@ -31,6 +31,7 @@ from app.caiso.b2b import spec
 from app.caiso.b2b.tables import record as record_table
 from app.caiso.b2b.tables import transaction as transaction_table
 from app.caiso.soap.envelope import SoapFault, stamp
+from app.core.clock import naive_utc, utc
 from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 
 ROLE_ERROR = "Invalid role and/or Entity list identifier."
@@ -161,14 +162,6 @@ class Query:
     coordinators: tuple[str, ...] = ()  # asked for; () is every coordinator of the caller
     names: tuple[str, ...] = ()
     transaction_id: str = ""
-
-
-def _naive(instant: datetime) -> datetime:
-    return instant.astimezone(UTC).replace(tzinfo=None)
-
-
-def _aware(instant: datetime) -> datetime:
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
 
 def coordinators_for(asked: tuple[str, ...], own: list[str]) -> list[str]:
@@ -303,13 +296,13 @@ def _lifecycle(dataset: spec.Dataset, received: datetime, now: datetime) -> str:
 
 
 def _from_row(row, dataset: spec.Dataset, now: datetime) -> Record:  # type: ignore[no-untyped-def]
-    received = _aware(row.received_at)
+    received = utc(row.received_at)
     return Record(
         dataset=row.dataset,
         coordinator=row.scheduling_coordinator,
         name=row.name,
-        start=_aware(row.start_time),
-        end=_aware(row.end_time),
+        start=utc(row.start_time),
+        end=utc(row.end_time),
         market=row.market_type,
         values=json.loads(row.fields),
         record_id=row.record_id,
@@ -325,9 +318,9 @@ def stored(
 ) -> Iterator[Record]:
     t = record_table
     where = [t.c.realm == realm, t.c.dataset == dataset.name, t.c.scheduling_coordinator.in_(coordinators)]
-    where.append(t.c.received_at <= _naive(now))  # a clock moved back does not see the future
+    where.append(t.c.received_at <= naive_utc(now))  # a clock moved back does not see the future
     if query.start is not None and query.end is not None:
-        where += [t.c.start_time < _naive(query.end), t.c.end_time > _naive(query.start)]
+        where += [t.c.start_time < naive_utc(query.end), t.c.end_time > naive_utc(query.start)]
     if query.market:
         where.append(t.c.market_type == query.market)
     if query.names:
@@ -458,7 +451,7 @@ def submit(
     dataset = spec.dataset(operation.dataset)
     errors = [_check(conn, realm, reference, dataset, item, n, own) for n, item in enumerate(items, 1)]
     transaction_id = str(uuid.uuid4())
-    received = _naive(now)
+    received = naive_utc(now)
     conn.execute(
         insert(transaction_table).values(
             realm=realm,
@@ -482,8 +475,8 @@ def submit(
                     t.c.dataset == dataset.name,
                     t.c.scheduling_coordinator == item.coordinator,
                     t.c.name == item.name,
-                    t.c.start_time == _naive(item.start),
-                    t.c.end_time == _naive(item.end),
+                    t.c.start_time == naive_utc(item.start),
+                    t.c.end_time == naive_utc(item.end),
                     t.c.market_type == item.market,
                     or_(t.c.status.is_(None), t.c.status != dataset.supersede),
                 )
@@ -499,8 +492,8 @@ def submit(
                 "dataset": dataset.name,
                 "scheduling_coordinator": item.coordinator,
                 "name": item.name,
-                "start_time": _naive(item.start),
-                "end_time": _naive(item.end),
+                "start_time": naive_utc(item.start),
+                "end_time": naive_utc(item.end),
                 "market_type": item.market,
                 "received_at": received,
                 "status": dataset.invalid if error else None,
@@ -551,7 +544,7 @@ def act(
             values[name] = value
             change = {"fields": json.dumps(values, sort_keys=True)}
         else:
-            change = {"status": effect, "status_at": _naive(now)}
+            change = {"status": effect, "status_at": naive_utc(now)}
         conn.execute(update(t).where(t.c.realm == realm, t.c.record_id == row.record_id).values(**change))
     return len(rows)
 
@@ -590,7 +583,7 @@ def batch_status(
             "transactionId": row.transaction_id,
             "SchedulingCoordinator": row.scheduling_coordinator,
             "operation": row.operation,
-            "receivedTime": stamp(_aware(row.received_at)),
+            "receivedTime": stamp(utc(row.received_at)),
             "recordCount": str(row.record_count),
             "invalidCount": str(row.invalid_count),
             "status": status,

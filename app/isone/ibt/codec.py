@@ -10,7 +10,8 @@ from datetime import datetime
 from lxml import etree
 
 from app.core import xml
-from app.isone.eastern import format_instant, to_utc_naive
+from app.core.clock import naive_utc
+from app.isone.eastern import format_instant
 from app.isone.ibt.errors import bad_request
 
 NAMESPACE = "http://xmlns.iso-ne.com/contract/customers"
@@ -162,6 +163,6 @@ def _read_mapping(element: etree._Element) -> Mapping:
 
 def _instant(value: str | None) -> datetime:
     try:
-        return to_utc_naive(datetime.fromisoformat((value or "").strip()))
+        return naive_utc(datetime.fromisoformat((value or "").strip()))
     except ValueError:
         raise bad_request(f"{value!r} is not a date/time this service can handle") from None

@@ -21,10 +21,11 @@ from sqlalchemy import (
     text,
 )
 
+from app.core.clock import naive_utc
 from app.core.database import metadata
 from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 from app.core.state import Rows, StateModel
-from app.isone.eastern import monthly_periods, to_utc_naive
+from app.isone.eastern import monthly_periods
 
 REALM = String(200)
 
@@ -146,7 +147,7 @@ class _Instants(PackModel):
     def _utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("must carry a time zone, e.g. 2015-08-01T04:00:00Z")
-        return to_utc_naive(value)
+        return naive_utc(value)
 
 
 class SubaccountRow(_Instants):
