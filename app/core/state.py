@@ -56,10 +56,15 @@ class StateModel:
     version: int = 1
 
 
+def realm_column(primary_key: bool = True) -> Column[str]:
+    """Every state table's leading column: the realm (pack or pack~tenant) a row belongs to."""
+    return Column("realm", String(200), primary_key=primary_key, nullable=False)
+
+
 realms = Table(
     "isosim_realm",
     database.metadata,
-    Column("realm", String(200), primary_key=True),
+    realm_column(),
     Column("pack", String(100), nullable=False),
     Column("seeded_at", DateTime, nullable=False),
     Column("fingerprint", String(64), nullable=False, server_default=""),
@@ -70,7 +75,7 @@ realms = Table(
 copies = Table(
     "isosim_copy",
     database.metadata,
-    Column("realm", String(200), primary_key=True),
+    realm_column(),
     Column("table_name", String(100), primary_key=True),
     Column("shift", BigInteger, nullable=False),
     Column("low", BigInteger, nullable=False),

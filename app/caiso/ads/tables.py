@@ -8,14 +8,12 @@ from sqlalchemy import Column, DateTime, Float, Index, String, Table
 
 from app.core import database
 from app.core.packs import Pack
-from app.core.state import Rows, StateModel
-
-REALM = String(200)
+from app.core.state import Rows, StateModel, realm_column
 
 batch = Table(
     "ads_batch",
     database.metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("batch_uid", String(60), primary_key=True),
     Column("scheduling_coordinator", String(20), nullable=False),
     Column("start_time", DateTime, nullable=False),  # the 5-minute interval it dispatches (UTC)
@@ -26,7 +24,7 @@ batch = Table(
 response = Table(
     "ads_instruction_response",
     database.metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("batch_uid", String(60), primary_key=True),
     Column("resource_id", String(60), primary_key=True),
     Column("accept_status", String(20), nullable=False),  # ACCEPT, DECLINE, PARTIAL
@@ -39,7 +37,7 @@ response = Table(
 trajectory_read = Table(
     "ads_trajectory_read",
     database.metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("scheduling_coordinator", String(20), primary_key=True),
     Column("read_through", DateTime, nullable=False),
 )

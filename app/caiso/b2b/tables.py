@@ -9,14 +9,12 @@ from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text
 
 from app.core import database
 from app.core.packs import Pack
-from app.core.state import Rows, StateModel
-
-REALM = String(200)
+from app.core.state import Rows, StateModel, realm_column
 
 transaction = Table(
     "caiso_b2b_transaction",
     database.metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("transaction_id", String(40), primary_key=True),
     Column("app", String(10), nullable=False),
     Column("operation", String(80), nullable=False),  # the endpoint's operation: submitRawBidSet_v4
@@ -30,7 +28,7 @@ transaction = Table(
 record = Table(
     "caiso_b2b_record",
     database.metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("record_id", String(48), primary_key=True),  # <transaction id>-<n>
     Column("transaction_id", String(40), nullable=False),
     Column("dataset", String(60), nullable=False),

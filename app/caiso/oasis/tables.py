@@ -9,12 +9,12 @@ from sqlalchemy import Column, DateTime, String, Table
 from app.caiso.oasis.market import load_world
 from app.core import database
 from app.core.packs import Pack
-from app.core.state import Rows, StateModel
+from app.core.state import Rows, StateModel, realm_column
 
 group_request = Table(
     "oasis_group_request",
     database.metadata,
-    Column("realm", String(200), primary_key=True),
+    realm_column(),
     Column("request_key", String(400), primary_key=True),  # group, window, version and format
     Column("requested_at", DateTime, nullable=False),
 )

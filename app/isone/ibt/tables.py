@@ -24,15 +24,13 @@ from sqlalchemy import (
 from app.core.clock import naive_utc
 from app.core.database import metadata
 from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
-from app.core.state import Rows, StateModel
+from app.core.state import Rows, StateModel, realm_column
 from app.isone.eastern import monthly_periods
-
-REALM = String(200)
 
 customer = Table(
     "ibt_customer",
     metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
     Column("name", String(200), nullable=False),
 )
@@ -41,7 +39,7 @@ customer = Table(
 subaccount_version = Table(
     "ibt_subaccount_version",
     metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
     Column("subaccount_id", String(100), primary_key=True),
     Column("begin", DateTime, primary_key=True),
@@ -54,7 +52,7 @@ subaccount_version = Table(
 contract = Table(
     "ibt_contract",
     metadata,
-    Column("realm", REALM, primary_key=True),
+    realm_column(),
     Column("contract_id", BigInteger, primary_key=True, autoincrement=False),
     Column("reference_id", String(25), nullable=False, server_default=""),
     Column("category", String(40), nullable=False),
@@ -77,7 +75,7 @@ mapping_version = Table(
     "ibt_mapping_version",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("realm", REALM, nullable=False),
+    realm_column(primary_key=False),
     Column("customer_id", BigInteger, nullable=False),
     Column("contract_id", BigInteger, nullable=False),
     Column("begin", DateTime, nullable=False),
