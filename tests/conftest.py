@@ -109,7 +109,7 @@ def make_client(app: FastAPI) -> TestClient:
 # --- PostgreSQL -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -140,7 +140,7 @@ def postgres_url() -> Iterator[str]:
     data = root / "data"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         _as_postgres(
             [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
@@ -248,7 +248,7 @@ def live_servers(app: FastAPI) -> Iterator[list[str]]:
     import uvicorn
 
     servers = [
-        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
+        uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
         for _ in range(2)
     ]
     threads = [threading.Thread(target=server.run, daemon=True) for server in servers]

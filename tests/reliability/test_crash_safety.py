@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,17 +17,11 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
-from tests.conftest import IBT, IBT_CONTENT_TYPE
+from tests.conftest import IBT, IBT_CONTENT_TYPE, free_port
 from tests.isone.ibt.test_concurrent_posts import NS, current, history, instant
 from tests.isone.ibt.test_contract_subaccount_mappings_post import AUG, SEP, document, mapping
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _serve(database: Path, port: int) -> subprocess.Popen[bytes]:
@@ -74,7 +67,7 @@ def _body(i: int) -> bytes:
 
 def test_sigkill_mid_stream_loses_no_acknowledged_post_and_half_writes_none(tmp_path: Path) -> None:
     database = tmp_path / "crash.sqlite3"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = _serve(database, port)
     acknowledged: list[bytes] = []
