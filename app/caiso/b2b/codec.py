@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from app.caiso.b2b import models, spec
-from app.caiso.b2b.schemas import STATUS_FIELDS, Document, Plan
+from app.caiso.b2b.schemas import STATUS_FIELDS, Document, Plan, window_elements
 from app.caiso.soap.envelope import SoapFault, instant, stamp
 
 
@@ -47,11 +47,7 @@ def _text(record: etree._Element, name: str) -> str:
 
 def query(root: etree._Element, plan: Plan) -> models.Query:
     record = _records(root, plan.incoming)[0]
-    start, end = (
-        ("MarketStartTime", "MarketEndTime")
-        if plan.operation.app == "SIBR"
-        else ("dateTimeStart", "dateTimeEnd")
-    )
+    start, end = window_elements(plan.operation.app)
     first, last = _text(record, start), _text(record, end)
     key = spec.dataset(plan.operation.dataset).key if plan.operation.dataset else ""
     return models.Query(

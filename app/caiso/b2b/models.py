@@ -374,16 +374,16 @@ class Receipt:
 def _check(
     conn: Connection,
     realm: str,
-    reference: Reference,
+    registered: dict[str, dict[str, Name]],
     dataset: spec.Dataset,
     item: Record,
     number: int,
-    own: list[str],
 ) -> str:
     """Raise a SoapFault for what refuses the submission; return the errors that make the record
-    invalid (for datasets that store invalid records), or ""."""
+    invalid (for datasets that store invalid records), or "". `registered`: for each coordinator
+    the caller acts for, the names the dataset accepts."""
     where = f"record {number} ({item.name or 'unnamed'})"
-    if item.coordinator not in own:
+    if item.coordinator not in registered:
         raise SoapFault(ROLE_ERROR)
     if not item.start < item.end:
         raise SoapFault(f"{where}: endTime must be after startTime")
@@ -399,7 +399,7 @@ def _check(
             raise SoapFault(f"{where}: {dataset.key} must have 1 to {NAME_LIMIT} characters")
         name = Name(item.name, item.coordinator, 0.0, dataset.capacity or 1000.0)
     else:
-        known = {n.name: n for n in reference.names(dataset, [item.coordinator])}
+        known = registered[item.coordinator]
         if item.name not in known:
             raise SoapFault(
                 f"{where}: {dataset.key} {item.name} is not registered to scheduling coordinator "
@@ -449,7 +449,8 @@ def submit(
 ) -> Receipt:
     """Check every record, then store them all (or nothing: the first problem is a fault)."""
     dataset = spec.dataset(operation.dataset)
-    errors = [_check(conn, realm, reference, dataset, item, n, own) for n, item in enumerate(items, 1)]
+    registered = {c: {n.name: n for n in reference.names(dataset, [c])} for c in own}
+    errors = [_check(conn, realm, registered, dataset, item, n) for n, item in enumerate(items, 1)]
     transaction_id = str(uuid.uuid4())
     received = naive_utc(now)
     conn.execute(

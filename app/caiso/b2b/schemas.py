@@ -152,7 +152,8 @@ def data_document(operation: spec.Operation, version: str, result: bool) -> Docu
     return Document(operation.document, version, tuple(elements), min_records=0 if result else 1)
 
 
-def _window(app: str) -> tuple[str, str]:
+def window_elements(app: str) -> tuple[str, str]:
+    """The retrieve request's window elements: SIBR's own names, CAISO's usual ones elsewhere."""
     return ("MarketStartTime", "MarketEndTime") if app == "SIBR" else ("dateTimeStart", "dateTimeEnd")
 
 
@@ -167,7 +168,7 @@ def request_document(operation: spec.Operation, version: str) -> Document:
         )
         return Document(operation.request_document, version, elements, 1)
     dataset = spec.dataset(operation.dataset)
-    start, end = _window(operation.app)
+    start, end = window_elements(operation.app)
     elements = [Element(start, "xs:dateTime"), Element(end, "xs:dateTime")]
     if dataset.has_market:
         markets = tuple(dict.fromkeys(m for m, _ in dataset.market_pairs))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -54,8 +54,9 @@ class Dataset(_Model):
             _field(text)
         return value
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Field, ...]:
+        """The parsed fields (parsed once: submissions and retrieves read them per record)."""
         return tuple(_field(text) for text in self.fields)
 
     @property
