@@ -21,12 +21,35 @@ class Identity:
     source: str  # "basic", "certificate" or "default"
 
 
+def _rdns(dn: str) -> list[str]:
+    """The attribute-value pairs of a subject, split on unescaped separators: ',' or '+' (RFC 4514,
+    as nginx and most proxies pass it), or '/' in OpenSSL's one-line form (/C=US/O=.../CN=...)."""
+    text = dn.strip()
+    separators = "/" if text.startswith("/") else ",+"
+    parts, current, escaped = [], [], False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            current.append(char)
+            escaped = True
+        elif char in separators:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
 def normalise_dn(dn: str) -> str:
-    """Compare subjects regardless of spacing and case around RDNs ("CN=a, O=b" == "cn=a,o=b")."""
-    parts = [part.strip() for part in dn.replace("/", ",").split(",") if part.strip()]
-    return ",".join(
-        f"{key.strip().upper()}={value.strip()}" for key, _, value in (p.partition("=") for p in parts)
+    """Compare subjects whatever the spacing, the case of attribute names and the order of the RDNs:
+    "CN=a, O=b, C=US" == "c=US,o=b,cn=a" == "/C=US/O=b/CN=a" (proxies print subjects in either order)."""
+    pairs = sorted(
+        (key.strip().upper(), value.strip()) for key, _, value in (p.partition("=") for p in _rdns(dn))
     )
+    return ",".join(f"{key}={value}" for key, value in pairs)
 
 
 def resolve(

@@ -92,3 +92,22 @@ def test_default_user_answers_requests_without_credentials(app: FastAPI) -> None
     client = make_client(app)
     assert client.get(f"{IBT}/1/subaccounts").status_code == 200
     assert client.get(f"{IBT}/2/subaccounts").status_code == 403
+
+
+def test_a_certificate_subject_matches_whatever_its_rdn_order_and_spacing(client: TestClient) -> None:
+    # The pack registers "CN=tuv-ibt, OU=Settlements, O=TUV LLC, C=US"-style subjects; TLS proxies pass
+    # them most-specific first (RFC 4514, nginx), reversed, or in OpenSSL's one-line form.
+    for subject in (
+        "C=US,O=TUV LLC,CN=tuv-ibt",
+        "c=US, o=TUV LLC , cn=tuv-ibt",
+        "/C=US/O=TUV LLC/CN=tuv-ibt",
+    ):
+        response = client.get(f"{IBT}/3/subaccounts", headers={"X-SSL-Client-S-DN": subject})
+        assert response.status_code == 200, subject
+    # A different subject, or one more RDN than registered, is not the same certificate.
+    assert (
+        client.get(
+            f"{IBT}/3/subaccounts", headers={"X-SSL-Client-S-DN": "C=US,O=TUV LLC,CN=tuv-ibt,OU=x"}
+        ).status_code
+        == 401
+    )
