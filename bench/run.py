@@ -124,12 +124,11 @@ SYSTEMS = "CN=sc-alpha-systems, OU=Systems, O=Alpha Energy Marketing LLC, L=Fols
 
 def b2b_script(folder: Path) -> Path:
     """A wrk script POSTing a signed CMRI RetrieveMarketAwards_v4_DocAttach for yesterday's trading
-    day (every resource of Alpha, DAM and RTM, 648 records): a B2B SOAP retrieve with a DocAttach
-    answer, through the strict pack's CAISOWSHeader and WS-Security checks."""
+    day (Alpha's awards in the day-ahead market: 63 records of 24 hours): a B2B SOAP retrieve with a
+    DocAttach answer, through the strict pack's CAISOWSHeader and WS-Security checks."""
     from datetime import timedelta
 
     from app.caiso import pacific
-    from app.caiso.soap.attachments import ISO_ATTACHMENT, encode
     from app.caiso.soap.envelope import SOAP_ENV
     from app.caiso.soap.security import header_element, sign
     from app.core.packs import User
@@ -138,18 +137,17 @@ def b2b_script(folder: Path) -> Path:
     start, end = pacific.day_bounds(pacific.trading_day(now) - timedelta(days=1))
     stamp = "%Y-%m-%dT%H:%M:%SZ"
     request = (
-        '<RequestMarketAwards xmlns="http://www.caiso.com/soa/RequestMarketAwards_v4.xsd"><MessageHeader>'
-        f"<TimeDate>{now:{stamp}}</TimeDate><Source>bench</Source></MessageHeader><MessagePayload>"
-        f"<RequestMarketAwardsRecord><dateTimeStart>{start:{stamp}}</dateTimeStart>"
-        f"<dateTimeEnd>{end:{stamp}}</dateTimeEnd></RequestMarketAwardsRecord></MessagePayload>"
-        "</RequestMarketAwards>"
+        '<RequestMarketAwards xmlns="http://www.caiso.com/soa/RequestMarketAwards_v4.xsd#"><MessageHeader>'
+        f"<TimeDate>{now:{stamp}}</TimeDate><Source>bench</Source><Version>v20161001</Version></MessageHeader>"
+        f"<MessagePayload><RequestMarketAwardRecord><dateTimeStart>{start:{stamp}}</dateTimeStart>"
+        f"<dateTimeEnd>{end:{stamp}}</dateTimeEnd><marketType>DAM</marketType><executionType>IFM</executionType>"
+        "<schedulingCoordinatorList><schedulingCoordinator>ALPH</schedulingCoordinator></schedulingCoordinatorList>"
+        "</RequestMarketAwardRecord></MessagePayload></RequestMarketAwards>"
     )
     header = etree_string(header_element(User(name="sc-alpha-systems", certificate_subject=SYSTEMS), now, 60))
     message = (
         f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}"><soapenv:Header>{header}</soapenv:Header>'
-        "<soapenv:Body>"
-        f'<ISOAttachment xmlns="{ISO_ATTACHMENT}"><AttachmentValue>{encode(request)}</AttachmentValue>'
-        "</ISOAttachment></soapenv:Body></soapenv:Envelope>"
+        f"<soapenv:Body>{request}</soapenv:Body></soapenv:Envelope>"
     ).encode()
     certs = Path(__file__).resolve().parents[1] / "fixtures" / "caiso-production" / "certs"
     signed = sign(
@@ -183,7 +181,7 @@ def throughput(folder: Path, duration: int, connections: list[int]) -> None:
             ("IBT POST two-mapping update", f"{isosim}{IBT}/contractSubaccountMappings", script),
             ("OASIS PRC_LMP day, 10 nodes (CSV zip)", isosim + OASIS_DAY, None),
             ("ADS getDispatchBatch (SOAP, base64 gzip doc)", isosim + ADS, ads_script(folder, isosim)),
-            ("CMRI awards DocAttach (signed, 648 rec.)", isosim + B2B, b2b_script(folder)),
+            ("CMRI awards DocAttach (signed, 63 rec. x 24 h)", isosim + B2B, b2b_script(folder)),
         ]
         for n in connections:
             baseline = wrk(hello + "/", n, duration)

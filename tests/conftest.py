@@ -264,6 +264,15 @@ def live_servers(app: FastAPI) -> Iterator[list[str]]:
             thread.join(10)
 
 
+@cache
+def shared_client() -> TestClient:
+    """A simulator of its own (in memory) for what every test reads alike: the WSDLs and XSDs a
+    client downloads before it builds its messages."""
+    client = TestClient(create_app(Settings(database_url="memory", rate_limit=False)))
+    client.__enter__()
+    return client
+
+
 @pytest.fixture
 def soap(client: TestClient) -> TestClient:
     """The session's simulator with the clock at CAISO_SOAP_NOW, for CAISO SOAP tests."""

@@ -3,6 +3,8 @@ satisfy, what is stored, and the records a retrieve returns.
 
 - Data belongs to scheduling coordinators: a caller sees and submits only for the coordinators its
   certificate acts for; naming another one is CAISO's `Invalid role and/or Entity list identifier.`
+- A record is what CAISO's documents hold: one subject (a resource, a location, ...) in one market,
+  its values over time as intervals (TradeIntervalData, a bid's schedules) or over one period.
 - Generated data (market results, reference data) is a function of the pack's seed, the record's key,
   interval and market: the same question always gets the same answer, for any window. It is published
   as CAISO publishes: day-ahead results for a trading day from 13:00 Pacific the day before, real-time
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Union
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
@@ -30,15 +32,28 @@ from app.caiso import pacific
 from app.caiso.b2b import spec
 from app.caiso.b2b.tables import record as record_table
 from app.caiso.b2b.tables import transaction as transaction_table
-from app.caiso.soap.envelope import SoapFault, stamp
+from app.caiso.soap.envelope import SoapFault
 from app.core.clock import naive_utc, utc
 from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 
+if TYPE_CHECKING:
+    from app.caiso.b2b.schemas import Shape
+
+Tree = dict[str, list[Union[str, "Tree"]]]
 ROLE_ERROR = "Invalid role and/or Entity list identifier."
-MAX_RECORDS = 200_000  # CAISO's published retrieval limit (settlement meter data)
+MAX_RECORDS = 200_000  # CAISO's published retrieval limit (settlement meter data), counted in intervals
 SPAN_START = datetime(2024, 1, 1, tzinfo=UTC)  # generated reference data (RDTs, definitions) is in force
 SPAN_END = datetime(2100, 1, 1, tzinfo=UTC)  # from SPAN_START, open-ended
 NAME_LIMIT = 40  # OMS resource names, and names in general
+WIRE_TIME = "%Y-%m-%dT%H:%M:%S-00:00"  # interval times as CAISO writes them (GMT, offset -00:00)
+# How a pack resource's type reads in CAISO's result documents: (resourceType, resourceSubType).
+RESOURCE_TYPES = {
+    "GEN": ("GEN", "GEN"),
+    "LOAD": ("LOAD", "NPL"),
+    "ITIE": ("ITIE", "ITIE_I"),
+    "ETIE": ("ITIE", "ITIE_E"),
+}
+RESOURCE_TYPES["PDR"] = ("GEN", "GEN")  # proxy demand resources are scheduled as supply
 
 
 class B2bSection(PackModel):
@@ -73,6 +88,17 @@ class Name:
     low: float  # the mw scale
     high: float
     resource: Resource | None = None
+    attrs: tuple[tuple[str, str], ...] = ()  # what a public name carries besides its name (a zone's level)
+
+    def attribute(self, source: str) -> str:
+        """A record element's value drawn from the subject: resource.type|subtype|pnode, name.<x>."""
+        kind, _, what = source.partition(".")
+        if kind == "resource" and self.resource is not None:
+            types = RESOURCE_TYPES[self.resource.resource_type]
+            return {"type": types[0], "subtype": types[1], "pnode": self.resource.pnode}.get(what, "")
+        if kind == "name":
+            return self.name if what == "name" else dict(self.attrs).get(what, "")
+        return source  # a literal
 
 
 @dataclass(frozen=True)
@@ -86,7 +112,14 @@ class Reference:
         scale = dataset.capacity or 1000.0
         source = dataset.names
         if isinstance(source, list):
-            return [Name(n, "", 0.0, scale) for n in source]
+            found = []
+            for item in source:
+                if isinstance(item, dict):
+                    attrs = tuple(sorted((k, v) for k, v in item.items() if k != "name"))
+                    found.append(Name(item["name"], "", 0.0, scale, attrs=attrs))
+                else:
+                    found.append(Name(item, "", 0.0, scale))
+            return found
         if source == "coordinator":
             return [Name(c, c, 0.0, scale) for c in coordinators]
         if source == "contracts":
@@ -141,16 +174,34 @@ class Record:
     dataset: str
     coordinator: str  # "" for system data
     name: str
-    start: datetime  # UTC, aware
+    start: datetime  # UTC, aware: the record's whole period
     end: datetime
     market: str = ""
     execution: str = ""
-    values: dict[str, str] = field(default_factory=dict)
+    tree: Tree = field(default_factory=dict)  # the record element's content
+    element: str = ""  # the record element ("" for the document's one kind of record)
+    intervals: tuple[tuple[datetime, datetime], ...] = ()
     record_id: str = ""  # submitted records only
     transaction_id: str = ""
     received: datetime | None = None
     status: str = ""
     errors: str = ""
+    warning: str = ""  # a submission's warning to acknowledge (OMS)
+
+    def content(self) -> Tree:
+        """The tree a result document writes: what was submitted or generated, and for submitted
+        records their id, transaction, reception, status and errors (where the shape has them)."""
+        if not self.record_id:
+            return self.tree
+        extras = {
+            "recordId": [self.record_id],
+            "transactionId": [self.transaction_id],
+            "receivedTime": [self.received.strftime(WIRE_TIME)] if self.received else [],
+            "status": [self.status] if self.status else [],
+            "errors": [self.errors] if self.errors else [],
+        }
+        extras["mRID"] = [self.record_id]  # the id CAISO gives what it receives (bids, outages)
+        return {**self.tree, **extras}
 
 
 @dataclass(frozen=True)
@@ -162,6 +213,10 @@ class Query:
     coordinators: tuple[str, ...] = ()  # asked for; () is every coordinator of the caller
     names: tuple[str, ...] = ()
     transaction_id: str = ""
+    record_ids: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    filters: dict[str, frozenset[str]] = field(default_factory=dict)  # element path -> values wanted
+    action: str = ""
 
 
 def coordinators_for(asked: tuple[str, ...], own: list[str]) -> list[str]:
@@ -213,6 +268,8 @@ def _published(dataset: spec.Dataset, market: str, start: datetime, end: datetim
         return True
     if market == "DAM":
         return end <= pacific.Publication.DAY_AHEAD.until(now)
+    if market == "2DA":  # the two-day-ahead run: two trading days ahead
+        return end <= pacific.Publication.DAYS_AHEAD_2.until(now)
     if dataset.interval in ("day", "month"):
         return start <= now
     return end <= pacific.Publication.REAL_TIME.until(now)
@@ -256,32 +313,151 @@ def _value(column: spec.Field, name: Name, u: float, hour: float) -> str:
     return f"{initials}{int(u * 1e8):08d}"  # text
 
 
+def _interval_leaves(start: datetime, end: datetime) -> dict[str, str]:
+    """The elements of TradeIntervalData that the interval itself says."""
+    local = start.astimezone(pacific.PACIFIC)
+    minutes = int((end - start).total_seconds() // 60)
+    day_start = pacific.day_bounds(local.date())[0]
+    hour = int((start - day_start).total_seconds() // 3600) + 1
+    number = 1 + int(((start - day_start).total_seconds() % 3600) // (minutes * 60)) if minutes < 60 else 1
+    return {
+        "intervalStartTime": start.strftime(WIRE_TIME),
+        "intervalEndTime": end.strftime(WIRE_TIME),
+        "HR": str(hour),
+        "intervalNum": str(number),
+        "intervalDuration": str(minutes),
+        "tradeDate": local.date().isoformat(),
+    }
+
+
+def _nest(content: Tree, path: str, value: str) -> None:
+    head, _, rest = path.partition("/")
+    if not rest:
+        content.setdefault(head, []).append(value)
+        return
+    children = content.setdefault(head, [])
+    if not children:
+        children.append({})
+    target = children[0]
+    assert isinstance(target, dict)
+    _nest(target, rest, value)
+
+
 def generate(
-    reference: Reference, dataset: spec.Dataset, names: list[Name], query: Query, now: datetime
+    reference: Reference,
+    dataset: spec.Dataset,
+    shape: Shape,
+    names: list[Name],
+    query: Query,
+    now: datetime,
 ) -> Iterator[Record]:
+    """The dataset's records for the window: one per name, market run and combination of its
+    record-level codes, its published intervals nested as the shape's interval elements."""
     assert query.start is not None and query.end is not None
     pairs = [
         (m, e)
         for m, e in (dataset.market_pairs or [("", "")])
         if (not query.market or m == query.market) and (not query.execution or e == query.execution)
     ]
-    columns = dataset.columns
-    count = len(columns)
-    assert count <= 8, f"{dataset.name}: one hash draws at most 8 fields"
-    for start, end in periods(dataset.interval, query.start, query.end):
-        hour = start.astimezone(pacific.PACIFIC).hour + 0.5
-        label = start.strftime("%Y%m%dT%H%M")
-        for market, execution in pairs:
-            if not _published(dataset, market, start, end, now):
-                continue
-            for name in names:
-                values = {}
-                draws = _units(count, reference.seed, dataset.name, name.name, label, market, execution)
-                for column, u in zip(columns, draws, strict=True):
-                    if column.optional and u < 0.2:
-                        continue
-                    values[column.name] = _value(column, name, u, hour)
-                yield Record(dataset.name, name.coordinator, name.name, start, end, market, execution, values)
+    per_record = dataset.record_fields
+    per_interval = dataset.interval_fields
+    assert len(per_interval) <= 8 and len(per_record) <= 8, f"{dataset.name}: one hash draws at most 8 fields"
+    intervals_path = dataset.path("intervals")
+    point_shape = shape.find(intervals_path)
+    point_names = {c.name for c in point_shape.children} if point_shape is not None else set()
+    leaves = set(shape.index)
+    slots = list(periods(dataset.interval, query.start, query.end))
+    codes = [c for c in per_record if c.kind == "code"]
+    for market, execution in pairs:
+        published = [s for s in slots if _published(dataset, market, s[0], s[1], now)]
+        if not published:
+            continue
+        # What each interval says of itself, worked out once for every name and combination.
+        stamps = [
+            (
+                start.strftime("%Y%m%dT%H%M"),
+                start.astimezone(pacific.PACIFIC).hour + 0.5,
+                {k: [v] for k, v in _interval_leaves(start, end).items() if k in point_names},
+            )
+            for start, end in published
+        ]
+        for name in names:
+            draws = _units(
+                max(1, len(per_record)), reference.seed, dataset.name, name.name, market, execution
+            )
+            base = {c.name: _value(c, name, u, 12.0) for c, u in zip(per_record, draws, strict=False)}
+            for combo in dataset.combos or [[]]:
+                values = {**base, **{c.name: v for c, v in zip(codes, combo, strict=False)}}
+                key = "/".join(combo)
+                content: Tree = {}
+                roles = {
+                    dataset.path("market"): market,
+                    dataset.path("execution"): execution,
+                    dataset.path("coordinator"): name.coordinator,
+                    dataset.path("name")
+                    or (
+                        "schedulingCoordinator" if dataset.key == "SchedulingCoordinator" else dataset.key
+                    ): name.name,
+                }
+                for path, value in roles.items():
+                    if value and path.partition("/")[0] in leaves:
+                        _nest(content, path, value)
+                for path, source in dataset.attributes.items():
+                    value = name.attribute(source)
+                    if value:
+                        _nest(content, path, value)
+                for column in per_record:
+                    if column.name in leaves and not (column.optional and values[column.name] == ""):
+                        content.setdefault(column.name, []).append(values[column.name])
+                if dataset.span:
+                    for start, end in published:
+                        yield _span_record(dataset, name, market, execution, content, start, end)
+                    continue
+                points = []
+                draws = max(1, len(per_interval))
+                for label, hour, leaves_of_interval in stamps:
+                    units = _units(
+                        draws, reference.seed, dataset.name, name.name, label, market, execution, key
+                    )
+                    point = dict(leaves_of_interval)
+                    for column, u in zip(per_interval, units, strict=False):
+                        if column.name in point_names and not (column.optional and u < 0.2):
+                            point[column.name] = [_value(column, name, u, hour)]
+                    points.append(point)
+                content[intervals_path.split("/")[-1]] = points
+                yield Record(
+                    dataset.name,
+                    name.coordinator,
+                    name.name,
+                    published[0][0],
+                    published[-1][1],
+                    market,
+                    execution,
+                    content,
+                    intervals=tuple(published),
+                )
+
+
+def _span_record(
+    dataset: spec.Dataset, name: Name, market: str, execution: str, base: Tree, start: datetime, end: datetime
+) -> Record:
+    content = {
+        **base,
+        dataset.path("start"): [start.strftime(WIRE_TIME)],
+        dataset.path("end"): [end.strftime(WIRE_TIME)],
+    }
+    return Record(dataset.name, name.coordinator, name.name, start, end, market, execution, content)
+
+
+def matches(record: Record, query: Query) -> bool:
+    """Whether a record passes the request's filters (on elements the record has)."""
+    from app.caiso.b2b.codec import values  # the codec owns tree paths
+
+    for path, wanted in query.filters.items():
+        found = [v for v in values(record.tree, path) if isinstance(v, str)]
+        if found and not wanted.intersection(found):
+            return False
+    return True
 
 
 # --- stored data ---------------------------------------------------------------------------------
@@ -297,6 +473,7 @@ def _lifecycle(dataset: spec.Dataset, received: datetime, now: datetime) -> str:
 
 def _from_row(row, dataset: spec.Dataset, now: datetime) -> Record:  # type: ignore[no-untyped-def]
     received = utc(row.received_at)
+    stored = json.loads(row.fields)
     return Record(
         dataset=row.dataset,
         coordinator=row.scheduling_coordinator,
@@ -304,12 +481,16 @@ def _from_row(row, dataset: spec.Dataset, now: datetime) -> Record:  # type: ign
         start=utc(row.start_time),
         end=utc(row.end_time),
         market=row.market_type,
-        values=json.loads(row.fields),
+        tree=stored["tree"],
+        element=stored.get("element", ""),
         record_id=row.record_id,
         transaction_id=row.transaction_id,
         received=received,
-        status=row.status or _lifecycle(dataset, received, now),
+        # An outage with a warning to acknowledge stays where its lifecycle starts until it is.
+        status=row.status
+        or (dataset.lifecycle[0][0] if stored.get("warning") else _lifecycle(dataset, received, now)),
         errors=row.errors,
+        warning=stored.get("warning", ""),
     )
 
 
@@ -327,6 +508,8 @@ def stored(
         where.append(t.c.name.in_(query.names))
     if query.transaction_id:
         where.append(t.c.transaction_id == query.transaction_id)
+    if query.record_ids:
+        where.append(t.c.record_id.in_(query.record_ids))
     statement = select(t).where(*where).order_by(t.c.start_time, t.c.name, t.c.received_at, t.c.record_id)
     for row in conn.execute(statement):
         yield _from_row(row, dataset, now)
@@ -337,28 +520,47 @@ def retrieve(
     realm: str,
     reference: Reference,
     operation: spec.Operation,
+    shape: Shape,
     own: list[str],
     query: Query,
     now: datetime,
 ) -> list[Record]:
     dataset = spec.dataset(operation.dataset)
-    coordinators = coordinators_for(query.coordinators, own)
+    coordinators = [] if dataset.public else coordinators_for(query.coordinators, own)
     found: list[Record] = []
-    if dataset.generated and not operation.submitted_only and not query.transaction_id:
+    points = 0
+    generated = dataset.generated and not operation.submitted_only and not query.transaction_id
+    if generated and query.start is not None and query.end is not None:
         names = [
-            n for n in reference.names(dataset, coordinators) if not query.names or n.name in query.names
+            n
+            for n in reference.names(dataset, coordinators)
+            if (not query.names or n.name in query.names) and (not query.filters or _name_matches(n, query))
         ]
-        for item in generate(reference, dataset, names, query, now):
+        for item in generate(reference, dataset, shape, names, query, now):
+            if not matches(item, query):
+                continue
             found.append(item)
-            if len(found) > MAX_RECORDS:
+            points += max(1, len(item.intervals))
+            if points > MAX_RECORDS:
                 raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
     if dataset.submitted:
-        found.extend(stored(conn, realm, dataset, coordinators, query, now))
-    if operation.statuses:
-        found = [r for r in found if r.status in operation.statuses]
+        found.extend(r for r in stored(conn, realm, dataset, coordinators, query, now) if matches(r, query))
+    statuses = operation.statuses or query.statuses
+    if statuses:
+        found = [r for r in found if r.status in statuses]
     if len(found) > MAX_RECORDS:
         raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
     return found
+
+
+def _name_matches(name: Name, query: Query) -> bool:
+    """Filters on what a public name carries (a gas zone's company or level)."""
+    attrs = dict(name.attrs)
+    for path, wanted in query.filters.items():
+        leaf = path.rsplit("/", 1)[-1]
+        if leaf in attrs and attrs[leaf] not in wanted:
+            return False
+    return True
 
 
 # --- submissions ---------------------------------------------------------------------------------
@@ -367,7 +569,7 @@ def retrieve(
 @dataclass(frozen=True)
 class Receipt:
     transaction_id: str
-    records: int
+    records: list[Record]
     invalid: int
 
 
@@ -382,16 +584,25 @@ def _check(
     """Raise a SoapFault for what refuses the submission; return the errors that make the record
     invalid (for datasets that store invalid records), or "". `registered`: for each coordinator
     the caller acts for, the names the dataset accepts."""
+    from app.caiso.b2b.codec import values
+
     where = f"record {number} ({item.name or 'unnamed'})"
     if item.coordinator not in registered:
         raise SoapFault(ROLE_ERROR)
     if not item.start < item.end:
-        raise SoapFault(f"{where}: endTime must be after startTime")
-    if not is_period(dataset.interval, item.start, item.end):
-        raise SoapFault(
-            f"{where}: {item.start:%Y-%m-%dT%H:%M:%SZ} to {item.end:%Y-%m-%dT%H:%M:%SZ} "
-            f"is not one {dataset.interval} interval (Pacific trading days)"
-        )
+        raise SoapFault(f"{where}: the end must be after the start")
+    periods_of = item.intervals or ((item.start, item.end),)
+    if not dataset.span:
+        for start, end in periods_of:
+            if not is_period(dataset.interval, start, end):
+                raise SoapFault(
+                    f"{where}: {start:%Y-%m-%dT%H:%M:%SZ} to {end:%Y-%m-%dT%H:%M:%SZ} "
+                    f"is not one {dataset.interval} interval (Pacific trading days)"
+                )
+            if start < item.start or end > item.end:
+                raise SoapFault(f"{where}: an interval lies outside the record's period")
+        if "/" not in dataset.path("intervals") and len(set(periods_of)) != len(periods_of):
+            raise SoapFault(f"{where}: an interval is given twice")
     if dataset.has_market and item.market not in dataset.markets:
         raise SoapFault(f"{where}: marketType must be one of {', '.join(dataset.markets)}")
     if dataset.names == "any":
@@ -407,33 +618,49 @@ def _check(
             )
         name = known[item.name]
     problems = []
-    for column in dataset.columns:
-        text = item.values.get(column.name)
-        if text is None:
-            continue
-        if column.kind == "mw" and not name.low <= float(text) <= name.high:
-            problems.append(
-                f"{column.name} {text} is outside {name.low:g} to {name.high:g} MW for {item.name}"
-            )
-        if column.kind == "price" and not spec.PRICE_FLOOR <= float(text) <= spec.PRICE_CAP:
-            problems.append(
-                f"{column.name} {text} is outside the bid floor {spec.PRICE_FLOOR:g} "
-                f"and the soft offer cap {spec.PRICE_CAP:g} $/MWh"
-            )
-        if column.kind == "ref":
-            target = conn.execute(
-                select(record_table.c.record_id).where(
-                    record_table.c.realm == realm,
-                    record_table.c.dataset == column.ref,
-                    record_table.c.record_id == text,
-                    record_table.c.scheduling_coordinator == item.coordinator,
+    for path, kind in dataset.value_checks.items():
+        for text in values(item.tree, path):
+            if not isinstance(text, str) or not text:
+                continue
+            label = path.rsplit("/", 1)[-1]
+            if kind.startswith("ref("):
+                _check_reference(conn, realm, item, where, label, text, kind[4:-1])
+                continue
+            number_value = float(text)
+            if kind == "mw" and not name.low <= number_value <= name.high:
+                problems.append(f"{label} {text} is outside {name.low:g} to {name.high:g} MW for {item.name}")
+            if kind == "price" and not spec.PRICE_FLOOR <= number_value <= spec.PRICE_CAP:
+                problems.append(
+                    f"{label} {text} is outside the bid floor {spec.PRICE_FLOOR:g} "
+                    f"and the soft offer cap {spec.PRICE_CAP:g} $/MWh"
                 )
-            ).first()
-            if target is None:
-                raise SoapFault(f"{where}: {column.name} {text} is not a {column.ref} of {item.coordinator}")
     if problems and not dataset.invalid:
         raise SoapFault(f"{where}: " + "; ".join(problems))
-    return "; ".join(problems)
+    return "; ".join(dict.fromkeys(problems))
+
+
+def _check_reference(
+    conn: Connection, realm: str, item: Record, where: str, label: str, text: str, target: str
+) -> None:
+    """A reference must name a record of the target dataset that the submitter owns."""
+    found = conn.execute(
+        select(record_table.c.record_id).where(
+            record_table.c.realm == realm,
+            record_table.c.dataset == target,
+            record_table.c.record_id == text,
+            record_table.c.scheduling_coordinator == item.coordinator,
+        )
+    ).first()
+    if found is None:
+        raise SoapFault(f"{where}: {label} {text} is not a {target} of {item.coordinator}")
+
+
+def warning_for(dataset: spec.Dataset, item: Record, now: datetime) -> str:
+    """OMS's warning to acknowledge: an outage that starts within a day of its submission is short
+    notice (inferred rule; README, "B2B choices")."""
+    if dataset.name != "ResourceOutage" or item.start - now >= timedelta(days=1):
+        return ""
+    return "Short notice: the outage starts less than one day after its submission; acknowledge to proceed."
 
 
 def submit(
@@ -448,6 +675,8 @@ def submit(
     now: datetime,
 ) -> Receipt:
     """Check every record, then store them all (or nothing: the first problem is a fault)."""
+    if not items:
+        raise SoapFault(f"the {operation.document} document holds no records")
     dataset = spec.dataset(operation.dataset)
     registered = {c: {n.name: n for n in reference.names(dataset, [c])} for c in own}
     errors = [_check(conn, realm, registered, dataset, item, n) for n, item in enumerate(items, 1)]
@@ -476,19 +705,24 @@ def submit(
                     t.c.dataset == dataset.name,
                     t.c.scheduling_coordinator == item.coordinator,
                     t.c.name == item.name,
-                    t.c.start_time == naive_utc(item.start),
-                    t.c.end_time == naive_utc(item.end),
+                    t.c.start_time < naive_utc(item.end),
+                    t.c.end_time > naive_utc(item.start),
                     t.c.market_type == item.market,
                     or_(t.c.status.is_(None), t.c.status != dataset.supersede),
                 )
                 .values(status=dataset.supersede, status_at=received)
             )
-    conn.execute(
-        insert(t),
-        [
+    rows = []
+    for n, (item, error) in enumerate(zip(items, errors, strict=True), 1):
+        item.record_id, item.transaction_id, item.received = f"{transaction_id}-{n}", transaction_id, now
+        item.errors, item.warning = error, warning_for(dataset, item, now)
+        content = {"tree": item.tree, "element": item.element}
+        if item.warning:
+            content["warning"] = item.warning
+        rows.append(
             {
                 "realm": realm,
-                "record_id": f"{transaction_id}-{n}",
+                "record_id": item.record_id,
                 "transaction_id": transaction_id,
                 "dataset": dataset.name,
                 "scheduling_coordinator": item.coordinator,
@@ -500,26 +734,18 @@ def submit(
                 "status": dataset.invalid if error else None,
                 "status_at": received if error else None,
                 "errors": error,
-                "fields": json.dumps(item.values, sort_keys=True),
+                "fields": json.dumps(content, sort_keys=True),
             }
-            for n, (item, error) in enumerate(zip(items, errors, strict=True), 1)
-        ],
-    )
-    return Receipt(transaction_id, len(items), sum(1 for e in errors if e))
-
-
-@dataclass(frozen=True)
-class ActionRequest:
-    action: str
-    transaction_id: str
-    record_ids: tuple[str, ...]
+        )
+    conn.execute(insert(t), rows)
+    return Receipt(transaction_id, items, sum(1 for e in errors if e))
 
 
 def act(
     conn: Connection,
     realm: str,
     operation: spec.Operation,
-    request: ActionRequest,
+    request: Query,
     own: list[str],
     now: datetime,
 ) -> int:
@@ -541,18 +767,36 @@ def act(
     name, equals, value = effect.partition("=")
     for row in rows:
         if equals:  # a field set on the record (OMS warning acknowledgement)
-            values = json.loads(row.fields)
-            values[name] = value
-            change = {"fields": json.dumps(values, sort_keys=True)}
+            stored = json.loads(row.fields)
+            stored["tree"][name] = [value]
+            stored.pop("warning", None)
+            change = {"fields": json.dumps(stored, sort_keys=True)}
         else:
             change = {"status": effect, "status_at": naive_utc(now)}
         conn.execute(update(t).where(t.c.realm == realm, t.c.record_id == row.record_id).values(**change))
     return len(rows)
 
 
+@dataclass(frozen=True)
+class BatchState:
+    transaction_id: str
+    scheduling_coordinator: str
+    operation: str
+    received: datetime
+    record_count: int
+    invalid_count: int
+    errors: tuple[tuple[str, str], ...]  # (record's name, its errors)
+
+    @property
+    def status(self) -> str:
+        if self.invalid_count == 0:
+            return "VALIDATED"
+        return "REJECTED" if self.invalid_count == self.record_count else "PARTIALLY_VALIDATED"
+
+
 def batch_status(
     conn: Connection, realm: str, app: str, transaction_id: str, own: list[str]
-) -> list[dict[str, str]]:
+) -> BatchState | None:
     """A submission's processing status, for the caller's own submissions to that application."""
     t = transaction_table
     row = conn.execute(
@@ -564,9 +808,9 @@ def batch_status(
         )
     ).first()
     if row is None:
-        return []
+        return None
     errors = conn.execute(
-        select(record_table.c.record_id, record_table.c.errors)
+        select(record_table.c.name, record_table.c.errors)
         .where(
             record_table.c.realm == realm,
             record_table.c.transaction_id == transaction_id,
@@ -574,20 +818,12 @@ def batch_status(
         )
         .order_by(record_table.c.record_id)
     ).all()
-    status = (
-        "VALIDATED"
-        if row.invalid_count == 0
-        else ("REJECTED" if row.invalid_count == row.record_count else "PARTIALLY_VALIDATED")
+    return BatchState(
+        row.transaction_id,
+        row.scheduling_coordinator,
+        row.operation,
+        utc(row.received_at),
+        row.record_count,
+        row.invalid_count,
+        tuple((e.name, e.errors) for e in errors),
     )
-    return [
-        {
-            "transactionId": row.transaction_id,
-            "SchedulingCoordinator": row.scheduling_coordinator,
-            "operation": row.operation,
-            "receivedTime": stamp(utc(row.received_at)),
-            "recordCount": str(row.record_count),
-            "invalidCount": str(row.invalid_count),
-            "status": status,
-            "errors": "; ".join(f"{e.record_id}: {e.errors}" for e in errors),
-        }
-    ]

@@ -14,9 +14,21 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 HERE = Path(__file__).resolve().parent
 INTERVALS = {"5min": 5, "15min": 15, "hour": 60}  # minutes; day, month and span are calendar-based
-KINDS = ("mw", "price", "cost", "percent", "count", "text", "flag")
+NUMERIC = ("mw", "price", "cost", "percent", "count")
+KINDS = (*NUMERIC, "text", "flag")
 _FIELD = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9]*):(?P<kind>\w+)(?:\((?P<arg>[^)]*)\))?(?P<optional>\?)?")
 PRICE_FLOOR, PRICE_CAP = -150.0, 1000.0  # SIBR's energy bid floor and soft offer cap ($/MWh)
+# Where a conventional document keeps what every record has (datasets may name other paths).
+DEFAULT_PATHS = {
+    "coordinator": "schedulingCoordinator",
+    "market": "marketType",
+    "execution": "executionType",
+    "intervals": "TradeIntervalData",
+    "interval_start": "intervalStartTime",
+    "interval_end": "intervalEndTime",
+    "start": "startTime",  # span datasets: the record's own period
+    "end": "endTime",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,12 @@ class Field:
     choices: tuple[str, ...] = ()  # code
     ref: str = ""  # ref: the dataset whose recordId it names
 
+    @property
+    def per_interval(self) -> bool:
+        """Numbers vary interval by interval (TradeIntervalData); codes, texts and references
+        describe the whole record."""
+        return self.kind in NUMERIC
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -35,7 +53,7 @@ class _Model(BaseModel):
 class Dataset(_Model):
     name: str = ""
     key: str
-    names: str | list[str]
+    names: str | list[str] | list[dict[str, str]]
     types: list[str] = []
     fuels: list[str] = []
     interval: Literal["5min", "15min", "hour", "day", "month", "span"]
@@ -46,6 +64,14 @@ class Dataset(_Model):
     supersede: str = ""
     capacity: float = 0.0
     fields: list[str]
+    record: str = ""  # the record element (CAISO names records by class); default <Dataset>Record
+    layout: Literal["conventional", "bid"] = "conventional"
+    paths: dict[str, str] = {}  # role -> element path in the record, where not DEFAULT_PATHS
+    checks: dict[str, str] = {}  # element path -> mw | price | ref(<Dataset>): rules beyond the fields'
+    attributes: dict[
+        str, str
+    ] = {}  # record element -> resource.type|resource.subtype|resource.pnode|name.<x>|literal
+    combos: list[list[str]] = []  # generated data: one record per combination of the record-level codes
 
     @field_validator("fields")
     @classmethod
@@ -58,6 +84,22 @@ class Dataset(_Model):
     def columns(self) -> tuple[Field, ...]:
         """The parsed fields (parsed once: submissions and retrieves read them per record)."""
         return tuple(_field(text) for text in self.fields)
+
+    @cached_property
+    def record_name(self) -> str:
+        return self.record or f"{self.name}Record"
+
+    def path(self, role: str) -> str:
+        return self.paths.get(role, DEFAULT_PATHS.get(role, ""))
+
+    @property
+    def public(self) -> bool:
+        """System data: fixed names that no scheduling coordinator owns."""
+        return isinstance(self.names, list)
+
+    @property
+    def span(self) -> bool:
+        return self.interval == "span"
 
     @property
     def submitted(self) -> bool:
@@ -80,6 +122,32 @@ class Dataset(_Model):
     def has_execution(self) -> bool:
         return any("/" in m for m in self.markets)
 
+    @cached_property
+    def record_fields(self) -> tuple[Field, ...]:
+        return tuple(c for c in self.columns if self.span or not c.per_interval)
+
+    @cached_property
+    def interval_fields(self) -> tuple[Field, ...]:
+        return tuple(c for c in self.columns if not self.span and c.per_interval)
+
+    @property
+    def references(self) -> list[str]:
+        """The datasets whose records this one's records name (a change request's outage)."""
+        return list(dict.fromkeys(k[4:-1] for k in self.value_checks.values() if k.startswith("ref(")))
+
+    @cached_property
+    def value_checks(self) -> dict[str, str]:
+        """Every element path whose value a submission rule checks: mw, price, or ref(<Dataset>) (the
+        id of a record of that dataset the submitter owns)."""
+        found = {}
+        for column in self.columns:
+            if column.kind in ("mw", "price", "ref"):
+                where = (
+                    column.name if column in self.record_fields else f"{self.path('intervals')}/{column.name}"
+                )
+                found[where] = f"ref({column.ref})" if column.kind == "ref" else column.kind
+        return {**found, **self.checks}
+
 
 class Operation(_Model):
     app: str = ""
@@ -88,6 +156,7 @@ class Operation(_Model):
     dataset: str = ""
     datasets: list[str] = []  # action: the datasets whose records it acts on
     document: str = ""
+    request: str = ""  # the retrieve's request document, where not Request<document>
     statuses: list[str] = []
     actions: dict[str, str] = {}
     submitted_only: bool = False
@@ -97,7 +166,7 @@ class Operation(_Model):
         """The retrieve's (or action's, or status query's) request document root."""
         if self.kind == "action":
             return self.document
-        return "Request" + self.document
+        return self.request or "Request" + self.document
 
 
 def _field(text: str) -> Field:

@@ -1,7 +1,8 @@
 """The CAISO web-service catalogue, as data: `services.tsv` (every endpoint named in "CAISO Systems
 Access Information for Market Participants" v10.1) and `environments.tsv` (each application's base
 URL in each environment), copied verbatim from the project's shared specification folder (the
-container image has no other copy). Routing, the README's coverage table and the tests are driven by
+container image has no other copy), and `additions.tsv` (endpoints CAISO's own artifacts show beyond
+the seed's list). Routing, the README's coverage table and the tests are driven by
 these rows: adding a service is adding a row.
 """
 
@@ -73,11 +74,16 @@ class Endpoint:
 
 @cache
 def endpoints() -> tuple[Endpoint, ...]:
-    with (HERE / "services.tsv").open(newline="", encoding="utf-8") as handle:
-        return tuple(
-            Endpoint(row["app"], row["endpoint"], row["variant"], row["release"] or "")
-            for row in csv.DictReader(handle, delimiter="\t")
-        )
+    """Every endpoint: the seed's catalogue, then `additions.tsv` (endpoints CAISO's own public
+    artifacts show that the seed's list leaves out, each with its source)."""
+    found = []
+    for name in ("services.tsv", "additions.tsv"):
+        with (HERE / name).open(newline="", encoding="utf-8") as handle:
+            found += [
+                Endpoint(row["app"], row["endpoint"], row["variant"], row["release"] or "")
+                for row in csv.DictReader(handle, delimiter="\t")
+            ]
+    return tuple(found)
 
 
 @cache

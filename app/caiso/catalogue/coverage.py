@@ -1,17 +1,21 @@
-"""The README's table of CAISO services and how much of each isosim emulates, generated from the
-catalogue (run `python -m app.caiso.catalogue.coverage` and paste between the README's markers; a
-test keeps the two equal)."""
+"""The README's tables of CAISO services, generated from the catalogue and the B2B documents (run
+`python -m app.caiso.catalogue.coverage` and paste between the README's markers; a test keeps them
+equal): per application, what its endpoints do and how many of them speak documents in CAISO's own
+structure; per B2B operation, its documents and where their structure comes from."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
 from app.caiso import catalogue
-from app.caiso.soap.routes import HANDLERS
 
 ENVIRONMENTS = ("Production", "Production ECN", "MAP Stage", "Sandbox")
-# Query endpoints served by their own service rather than the SOAP platform.
-OWN_SERVICES = {("OASIS", "SingleZip"), ("OASIS", "GroupZip")}
+SOURCES = {
+    "CAISO's": "CAISO's (published or captured)",
+    "CAISO's, by analogy": "CAISO's, by analogy",
+    "partly CAISO's": "partly CAISO's",
+    "inferred": "inferred",
+}
 
 
 def _kinds(endpoints: list[catalogue.Endpoint]) -> str:
@@ -25,40 +29,56 @@ def _kinds(endpoints: list[catalogue.Endpoint]) -> str:
             "OASIS": "reports",
         }.get(endpoints[0].app, "")
     counts = Counter(spec.operation(e.app, e.base_operation).kind for e in endpoints)
-    generated = sum(
-        1
-        for e in endpoints
-        if spec.operation(e.app, e.base_operation).kind == "retrieve"
-        and not spec.dataset(spec.operation(e.app, e.base_operation).dataset).submitted
-    )
     parts = [f"{counts[k]} {k}" for k in ("submit", "retrieve", "action", "status") if counts[k]]
-    if generated:
-        parts.append(f"{generated} retrieves of generated results")
     return ", ".join(parts)
 
 
-def table() -> str:
-    from app.caiso.ads import routes as ads_routes
-    from app.caiso.b2b import routes as b2b_routes
+def _structure(endpoints: list[catalogue.Endpoint]) -> str:
+    from app.caiso.b2b import schemas
+    from app.caiso.b2b.routes import APPS
 
-    ads_routes.register()  # as the application does at start-up
-    b2b_routes.register()
+    if endpoints[0].app not in APPS:
+        return {"ADS": "inferred (WIRE.md's calls)", "OASIS": "OASIS's (WIRE.md)"}.get(endpoints[0].app, "")
+    counts = Counter(schemas.plan(e).evidence for e in endpoints)
+    return ", ".join(f"{counts[k]} {v}" for k, v in SOURCES.items() if counts[k])
+
+
+def table() -> str:
     rows: dict[str, list[catalogue.Endpoint]] = defaultdict(list)
     for endpoint in catalogue.endpoints():
         rows[endpoint.app].append(endpoint)
     lines = [
-        "| application | endpoints in the catalogue | environments | emulated | what they do |",
+        "| application | endpoints | environments | what they do | structure of their documents |",
         "|---|---|---|---|---|",
     ]
     for app in sorted(rows):
         endpoints = rows[app]
         where = ", ".join(env for env in ENVIRONMENTS if app in catalogue.bases().get(env, {}))
-        emulated = sum(
-            (e.app, e.name) in OWN_SERVICES or (e.app, e.base_operation) in HANDLERS for e in endpoints
+        lines.append(
+            f"| {app} | {len(endpoints)} | {where} | {_kinds(endpoints)} | {_structure(endpoints)} |"
         )
-        lines.append(f"| {app} | {len(endpoints)} | {where} | {emulated} | {_kinds(endpoints)} |")
+    return "\n".join(lines)
+
+
+def operations() -> str:
+    """Per B2B operation (its versions and framings together): documents and their structure."""
+    from app.caiso.b2b import schemas
+    from app.caiso.b2b.routes import APPS
+
+    grouped: dict[tuple[str, str], list[catalogue.Endpoint]] = defaultdict(list)
+    for endpoint in catalogue.endpoints():
+        if endpoint.app in APPS:
+            grouped[(endpoint.app, endpoint.base_operation)].append(endpoint)
+    lines = ["| application | operation | versions | documents | structure |", "|---|---|---|---|---|"]
+    for (app, name), endpoints in sorted(grouped.items()):
+        versions = ", ".join(dict.fromkeys(e.version for e in endpoints))
+        documents = dict.fromkeys(d.root for e in endpoints for d in schemas.plan(e).documents.values())
+        levels = dict.fromkeys(SOURCES[schemas.plan(e).evidence] for e in endpoints)
+        lines.append(f"| {app} | {name} | {versions} | {', '.join(documents)} | {'; '.join(levels)} |")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     print(table())
+    print()
+    print(operations())

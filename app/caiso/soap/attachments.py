@@ -26,6 +26,7 @@ from app.core import xml
 ISO_ATTACHMENT = "http://www.caiso.com/soa/2006-10-26/ISOAttachment.xsd"
 ATTACHMENT_HASH = "http://www.caiso.com/mrtu/soa/schemas/2005/09/attachmenthash"
 ATTACHMENT_INFO = "http://www.caiso.com/soa/2006-06-13/StandardAttachmentInfor.xsd"
+ATTACHMENT_INFOR = "http://www.caiso.com/soa/AttachmentInfor_v1.xsd"  # OMS's MTOM wrapper
 XOP = "http://www.w3.org/2004/08/xop/include"
 HASH_ERROR = "Attachment hash validation failed."
 _ROOT_TYPES = ("text/xml", "application/xop+xml", "application/soap+xml")
@@ -95,7 +96,9 @@ def split(content_type: str, body: bytes) -> Multipart:
     start = message.get_param("start", header="content-type") or ""
     start = str(start).strip().strip("<>")
     root = next((p for p in parts if start and _content_id(p) == start), parts[0])
-    if root.get_content_type() not in _ROOT_TYPES:
+    # CAISO's own client sends its parts with no Content-Type (form-data dispositions): the root is
+    # then the part `start` names.
+    if root.get("Content-Type") is not None and root.get_content_type() not in _ROOT_TYPES:
         raise SoapFault(
             f"the root part of a multipart/related message is the SOAP envelope (text/xml or "
             f"application/xop+xml), not {root.get_content_type()}"
@@ -122,6 +125,10 @@ def attached(
     """The document a plain `_AP` request attaches: the part an xop:Include (MTOM) or
     standardAttachmentInfor/Attachment/id (SwA) names, else the only one; its attachmentHash checked
     (required when `require_hash`)."""
+    inline = message.body.find(f".//{{{ATTACHMENT_INFOR}}}attachmentData")
+    if inline is not None and not len(inline) and (inline.text or "").strip():
+        # AttachmentInfor with its data inline (MTOM not optimised): the base64 of the document.
+        return _checked(message, _attachment_text((inline.text or "").encode()), limit, require_hash)
     if multipart is None or not multipart.parts:
         raise SoapFault(
             "this endpoint takes its document as an attachment: send multipart/related with the "
@@ -142,13 +149,11 @@ def attached(
         content = next(iter(multipart.parts.values()))
     else:
         raise SoapFault("several attachment parts and none named by standardAttachmentInfor or xop:Include")
-    # SwA parts carry the base64 text; MTOM (and binary SwA) parts carry the gzip bytes themselves.
-    text = base64.b64encode(content).decode() if include is not None or content[:2] == b"\x1f\x8b" else ""
-    if not text:
-        try:
-            text = content.decode("ascii")
-        except UnicodeDecodeError:
-            raise SoapFault("the attachment is neither base64 text nor gzip data") from None
+    return _checked(message, _attachment_text(content), limit, require_hash)
+
+
+def _checked(message: Envelope, text: str, limit: int, require_hash: bool) -> etree._Element:
+    """The attached document, once its attachmentHash matches (required when `require_hash`)."""
     claimed = _header(message, "h:attachmentHash/h:hashValue")
     if claimed and claimed != attachment_hash(text):
         raise SoapFault(HASH_ERROR)
@@ -157,23 +162,45 @@ def attached(
     return decode(text, limit, "the attachment")
 
 
-def attachment_headers(text: str, content_id: str) -> str:
-    """The SOAP headers that describe an attachment (what a response with one carries)."""
+def _attachment_text(content: bytes) -> str:
+    """An attached part as CAISO's base64 text: SwA parts and CAISO's MTOM parts carry the base64
+    text of the gzip data; standard MTOM parts carry the gzip bytes, or the XML, themselves."""
+    stripped = content.strip()
+    if stripped[:2] == b"\x1f\x8b" or stripped[:1] == b"<":
+        return base64.b64encode(stripped).decode()
+    try:
+        text = stripped.decode("ascii")
+    except UnicodeDecodeError:
+        raise SoapFault("the attachment is neither base64 text, gzip data nor XML") from None
+    return "".join(text.split())
+
+
+def info_header(content_id: str) -> str:
+    """standardAttachmentInfor for one attachment: its id, compressed with gzip."""
     return (
-        f'<attachmentHash xmlns="{ATTACHMENT_HASH}"><hashValue>{attachment_hash(text)}</hashValue>'
-        "</attachmentHash>"
         f'<standardAttachmentInfor xmlns="{ATTACHMENT_INFO}"><Attachment><id>{content_id}</id>'
         "<compressFlag>yes</compressFlag><compressMethod>gzip</compressMethod></Attachment>"
         "</standardAttachmentInfor>"
     )
 
 
-def related(envelope: bytes, attachments: dict[str, str]) -> tuple[bytes, str]:
-    """A SOAP-with-Attachments message: (body, Content-Type). `attachments`: Content-ID -> text."""
+def attachment_headers(text: str, content_id: str) -> str:
+    """The SOAP headers that describe an attachment (what a response with one carries)."""
+    return (
+        f'<attachmentHash xmlns="{ATTACHMENT_HASH}"><hashValue>{attachment_hash(text)}</hashValue>'
+        "</attachmentHash>" + info_header(content_id)
+    )
+
+
+def related(envelope: bytes, attachments: dict[str, str], mtom: bool = False) -> tuple[bytes, str]:
+    """A SOAP-with-Attachments message, or with `mtom` an MTOM/XOP one as CAISO's OMS sends them
+    (the envelope as application/xop+xml, the parts still base64 text): (body, Content-Type).
+    `attachments`: Content-ID -> text."""
     boundary = f"uuid:{uuid.uuid4()}"
     start = "<root.message@isosim>"
+    root_type = 'application/xop+xml; charset=UTF-8; type="text/xml"' if mtom else "text/xml; charset=UTF-8"
     chunks = [
-        f"--{boundary}\r\nContent-Type: text/xml; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+        f"--{boundary}\r\nContent-Type: {root_type}\r\nContent-Transfer-Encoding: 8bit\r\n"
         f"Content-ID: {start}\r\n\r\n".encode(),
         envelope,
         b"\r\n",
@@ -184,5 +211,6 @@ def related(envelope: bytes, attachments: dict[str, str]) -> tuple[bytes, str]:
             f"Content-ID: <{content_id}>\r\n\r\n{text}\r\n".encode()
         ]
     chunks.append(f"--{boundary}--\r\n".encode())
-    content_type = f'multipart/related; type="text/xml"; start="{start}"; boundary="{boundary}"'
+    kind = 'type="application/xop+xml"; start-info="text/xml"' if mtom else 'type="text/xml"'
+    content_type = f'multipart/related; {kind}; start="{start}"; boundary="{boundary}"'
     return b"".join(chunks), content_type

@@ -2,6 +2,8 @@
 
 A fault is HTTP 500 (as SOAP 1.1 over HTTP requires) whose `detail` carries CAISO's standard output
 (`outputDataType`, StandardOutput.xsd of 2006-06-13) with the message in EventLog/Event/description.
+Envelopes carry no XML declaration: CAISO's own Python client parses answers as text, which fails on
+a declaration naming an encoding.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ CAISO_WS_HEADER = "http://www.caiso.com/soa/2006-09-30/CAISOWSHeader.xsd"
 ADS_NAMESPACE = "urn-com-caiso-ads-webservices-api"
 MEDIA_TYPE = "text/xml"
 SUCCESS, FAILURE = "SCSS0001", "SERR0001"  # standard output's Event/result
+NO_DATA = "FMWK0008"  # the framework's answer to a retrieve that selects nothing (CAISO's captured answers)
+FRAMEWORK = "Caiso-SOA-Framework"
 
 
 class SoapFault(Exception):
@@ -69,6 +73,14 @@ def stamp(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def event_time(instant: datetime) -> str:
+    """A standard output's creationTime as CAISO's framework writes it: Pacific time with its offset
+    and milliseconds (2026-02-16T06:55:10.447-08:00)."""
+    from app.caiso.pacific import PACIFIC
+
+    return instant.astimezone(PACIFIC).isoformat(timespec="milliseconds")
+
+
 def instant(text: str | None) -> datetime | None:
     """An xs:dateTime as an aware UTC instant (without an offset: UTC); None if missing or malformed."""
     if not text:
@@ -102,20 +114,36 @@ def standard_output(
     )
 
 
-def fault(error: SoapFault, service: str, created: str | None = None) -> bytes:
-    detail = standard_output(error.message, service, FAILURE, created or stamp(datetime.now(UTC)))
+def no_data(service: str, created: str) -> str:
+    """What a retrieve that selects nothing returns in place of its data document: the framework's
+    FMWK0008 event, as CAISO's captured answers show it."""
+    transaction = str(uuid.uuid4())
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">'
+        f'<outputDataType xmlns="{STANDARD_OUTPUT}"><EventLog><id>{transaction}</id>'
+        f"<creationTime>{created}</creationTime><collectionQuantity>1</collectionQuantity>"
+        f"<Event><result>{NO_DATA}</result><id>1</id><name>{FRAMEWORK}</name>"
+        f"<description>The request returned no data.</description><creationTime>{created}</creationTime>"
+        f"<severity>INFO</severity><eventType>FMWK</eventType></Event>"
+        f"<Service><id>{transaction}</id><name>{escape(service)}</name><description>{FRAMEWORK}</description>"
+        "<comments>None</comments></Service></EventLog></outputDataType>"
+    )
+
+
+def fault(error: SoapFault, service: str, created: str | None = None) -> bytes:
+    detail = standard_output(error.message, service, FAILURE, created or event_time(datetime.now(UTC)))
+    return (
+        f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">'
         f"<soapenv:Body><soapenv:Fault><faultcode>soapenv:{error.code}</faultcode>"
         f"<faultstring>{escape(error.message)}</faultstring><detail>{detail}</detail>"
-        "</soapenv:Fault></soapenv:Body></soapenv:Envelope>\n"
+        "</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
     ).encode()
 
 
 def message(body: str, header: str = "") -> bytes:
-    """A response envelope around Body content (and SOAP headers, if any)."""
+    """A response envelope around Body content (and SOAP headers, if any), on one line: CAISO's
+    own client finds the envelope of a multipart answer as one text line."""
     head = f"<soapenv:Header>{header}</soapenv:Header>" if header else ""
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">{head}'
-        f"<soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>\n"
+        f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}">{head}<soapenv:Body>{body}</soapenv:Body>'
+        "</soapenv:Envelope>"
     ).encode()

@@ -46,7 +46,7 @@ def render(status: int, detail: str, headers: dict[str, str]) -> Response:
 
 
 def _fault(error: soap.SoapFault, service: str, now: datetime) -> Response:
-    body = soap.fault(error, service, soap.stamp(now))
+    body = soap.fault(error, service, soap.event_time(now))
     return Response(body, status_code=error.status, media_type=soap.MEDIA_TYPE)
 
 
@@ -129,17 +129,10 @@ class CaisoSoapService:
                 request.state.multipart = attachments.split(content_type, raw)
                 raw = request.state.multipart.root
             message = soap.parse(raw)
-            if message.payload is None:
-                raise soap.SoapFault("the SOAP Body is empty: it must hold the operation's request")
             endpoint = self._operation(route, message)
             service = endpoint.operation
             if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
                 security.check(message, found.user, pack, now)
-            if endpoint.variant == "DocAttach_AP":
-                # Decoded and checked here, for every application; handlers find it in request.state.
-                request.state.document = attachments.iso_attachment(
-                    message, self.runtime.settings.max_body_bytes
-                )
             handler = HANDLERS.get((app, endpoint.base_operation))
             if handler is None:
                 raise soap.SoapFault(
@@ -155,7 +148,8 @@ class CaisoSoapService:
         rpc-style)."""
         if route.endpoint.variant != "operation":
             return route.endpoint
-        assert message.payload is not None
+        if message.payload is None:
+            raise soap.SoapFault("the SOAP Body is empty: it must hold the operation's request")
         called = etree.QName(message.payload)
         name, namespace = called.localname, called.namespace or ""
         endpoint = route.operations.get(name)

@@ -7,36 +7,39 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from lxml import etree
 
 from app.caiso.b2b import spec
-from app.caiso.b2b.schemas import plan
 from tests.caiso.b2b.conftest import (
     OUT,
     call,
-    endpoint,
+    one,
     output,
     records,
     returned,
     sample_record,
     sample_request,
-    wrap,
+    submission,
+    transaction_of,
 )
 from tests.caiso.soap.conftest import NOW, fault
 
 
 def submit(soap: TestClient, name: str, rows: list[dict]) -> str:
-    answer = output(call(soap, name, wrap(plan(endpoint(name)).incoming, rows)))
-    return answer.findtext("o:EventLog/o:id", namespaces=OUT)
+    return transaction_of(output(call(soap, name, submission(name, rows))))
 
 
 def act(soap: TestClient, name: str, **fields):  # type: ignore[no-untyped-def]
-    return call(soap, name, sample_request(plan(endpoint(name)), **fields))
+    return call(soap, name, sample_request(name, **fields))
 
 
 def found(soap: TestClient, name: str, window=None, created=NOW, **fields) -> list[dict]:  # type: ignore[no-untyped-def]
-    return records(
-        returned(call(soap, name, sample_request(plan(endpoint(name)), window, **fields), created=created))
-    )
+    return records(returned(call(soap, name, sample_request(name, window, **fields), created=created)))
+
+
+def status(soap: TestClient, name: str, transaction: str) -> etree._Element:
+    """The BatchValidationStatus a status query returns for a submission."""
+    return returned(call(soap, name, sample_request(name, transactionId=transaction)))
 
 
 def test_cancelling_a_bid_makes_it_cx_and_takes_it_out_of_the_clean_bid_set(soap: TestClient) -> None:
@@ -45,7 +48,7 @@ def test_cancelling_a_bid_makes_it_cx_and_takes_it_out_of_the_clean_bid_set(soap
     assert (
         answer.findtext("o:EventLog/o:Event/o:description", namespaces=OUT) == "CANCEL applied to 1 record(s)"
     )
-    assert [r["status"] for r in found(soap, "RetrieveCurrentBidResults_SIBRv3_AP")] == ["CX"]
+    assert [one(r, "status") for r in found(soap, "RetrieveCurrentBidResults_SIBRv3_AP")] == ["CX"]
     assert found(soap, "RetrieveCleanBidSet_SIBRv3_AP") == []
 
 
@@ -53,7 +56,7 @@ def test_confirming_a_trade_puts_it_in_the_final_trade_set(soap: TestClient) -> 
     transaction = submit(soap, "SubmitRawTradeSet_SIBR_AP", [sample_record(spec.dataset("Trade"))])
     act(soap, "SubmitTradeAction_SIBR_AP", recordId=f"{transaction}-1", action="CONFIRM")
     (trade,) = found(soap, "RetrieveFinalTradeSet_SIBR_AP")
-    assert trade["status"] == "MT" and trade["recordId"] == f"{transaction}-1"
+    assert one(trade, "status") == "MT" and one(trade, "recordId") == f"{transaction}-1"
 
 
 def test_an_action_naming_nothing_of_the_callers_is_a_fault(soap: TestClient) -> None:
@@ -66,16 +69,21 @@ def test_an_action_naming_nothing_of_the_callers_is_a_fault(soap: TestClient) ->
 def test_withdrawn_offers_and_change_requests_say_so(soap: TestClient) -> None:
     offer = submit(soap, "SubmitCSPOffers_CIRAv1_AP", [sample_record(spec.dataset("CSPOffer"))])
     output(act(soap, "WithdrawCSPOffers_CIRAv1_AP", transactionId=offer, action="WITHDRAW"))
-    assert [r["status"] for r in found(soap, "RetrieveCSPOffers_CIRAv1_AP")] == ["WITHDRAWN"]
-    outage = submit(soap, "SubmitResourceOutage_OMSv1_AP", [sample_record(spec.dataset("ResourceOutage"))])
+    assert [one(r, "status") for r in found(soap, "RetrieveCSPOffers_CIRAv1_AP")] == ["WITHDRAWN"]
+    window = ("2026-11-25T08:00:00Z", "2026-11-27T08:00:00Z")
+    outage = submit(
+        soap, "SubmitResourceOutage_OMSv1_AP", [sample_record(spec.dataset("ResourceOutage"), window=window)]
+    )
     change = submit(
         soap,
         "SubmitResourceOutageChangeRequest_OMSv1_AP",
         [sample_record(spec.dataset("ResourceOutageChangeRequest"), {"ResourceOutage": f"{outage}-1"})],
     )
     output(act(soap, "WithdrawOutageChangeRequest_OMSv1_AP", transactionId=change, action="WITHDRAW"))
-    assert [r["status"] for r in found(soap, "RetrieveResourceOutageChangeRequest_OMSv1_AP")] == ["WITHDRAWN"]
-    assert [r["status"] for r in found(soap, "RetrieveResourceOutage_OMSv1_AP")] == ["RECEIVED"]  # untouched
+    assert [one(r, "status") for r in found(soap, "RetrieveResourceOutageChangeRequest_OMSv1_AP")] == [
+        "WITHDRAWN"
+    ]
+    assert len(found(soap, "RetrieveResourceOutage_OMSv1_AP", window)) == 1  # untouched
 
 
 def test_acknowledging_an_outage_warning_marks_the_outage(soap: TestClient) -> None:
@@ -84,46 +92,62 @@ def test_acknowledging_an_outage_warning_marks_the_outage(soap: TestClient) -> N
     )
     output(act(soap, "AcknowledgeOutageWarning_OMSv1_AP", recordId=f"{outage}-1", action="ACKNOWLEDGE"))
     (record,) = found(soap, "RetrieveTransmissionOutage_OMSv2_AP")
-    assert record["warningAcknowledged"] == "true" and record["status"] == "RECEIVED"
+    assert one(record, "warningAcknowledged") == "true" and one(record, "status") == "RECEIVED"
 
 
 def test_batch_validation_status_reports_a_submission(soap: TestClient) -> None:
     rows = [
         sample_record(spec.dataset("MeterData")),
-        sample_record(
-            spec.dataset("MeterData"), startTime="2026-11-19T08:05:00Z", endTime="2026-11-19T08:10:00Z"
-        ),
+        sample_record(spec.dataset("MeterData"), window=("2026-11-19T08:05:00Z", "2026-11-19T08:10:00Z")),
     ]
     transaction = submit(soap, "SubmitMeterData_STLMTv1_DocAttach_AP", rows)
     for name in (
         "RetrieveBatchValidationStatus_STLMTv1_AP",
         "RetrieveBatchValidationStatus_STLMTv1_DocAttach_AP",
     ):
-        (status,) = found(soap, name, transactionId=transaction)
-        assert (
-            status["status"] == "VALIDATED" and status["recordCount"] == "2" and status["invalidCount"] == "0"
+        answer = status(soap, name, transaction)
+        assert answer.tag == "{http://www.caiso.com/soa/BatchValidationStatus_v1.xsd#}BatchValidationStatus"
+        assert answer.findtext("{*}MessagePayload/{*}BatchStatus/{*}mRID") == transaction
+        assert answer.findtext("{*}MessagePayload/{*}BatchStatus/{*}description") == "SUCCESS"
+    # Another application's status query does not know it; nor an unknown batch.
+    for name, batch in (
+        ("RetrieveBatchValidationStatus_DRRSv1_AP", transaction),
+        ("RetrieveBatchValidationStatus_STLMTv1_AP", "unknown"),
+    ):
+        answer = status(soap, name, batch)
+        assert answer.findtext("{*}MessagePayload/{*}BatchStatus/{*}description") == "ERROR"
+        assert answer.findtext("{*}MessagePayload/{*}ErrorLog/{*}errMessage")
+
+
+def test_drrs_submissions_answer_with_the_batch_the_status_query_names(soap: TestClient) -> None:
+    answer = output(
+        call(
+            soap,
+            "SubmitDRLocations_DRRSv1_AP",
+            submission("SubmitDRLocations_DRRSv1_AP", [sample_record(spec.dataset("DRLocation"))]),
         )
-        assert status["operation"] == "submitMeterData_v1_DocAttach"
-    # Another application's status query does not see it; an unknown id is an empty document.
-    assert found(soap, "RetrieveBatchValidationStatus_DRRSv1_AP", transactionId=transaction) == []
-    assert found(soap, "RetrieveBatchValidationStatus_STLMTv1_AP", transactionId="unknown") == []
+    )
+    assert answer.tag == "{http://www.caiso.com/soa/StandardOutput_v1.xsd#}StandardOutput"
+    batch = answer.findtext("{*}MessagePayload/{*}EventLog/{*}Batch/{*}mRID")
+    checked = status(soap, "RetrieveBatchValidationStatus_DRRSv1_AP", batch)
+    assert checked.findtext("{*}MessagePayload/{*}BatchStatus/{*}description") == "SUCCESS"
 
 
 def test_master_file_changes_are_approved_after_an_hour(soap: TestClient) -> None:
     row = sample_record(spec.dataset("GeneratorRDT"), pmaxMW="170.00")
     transaction = submit(soap, "SubmitGeneratorRDT_MFRDv4_AP", [row])
-    (status,) = found(soap, "RetrieveRDTSubmissionStatus_MFRD_AP", transactionId=transaction)
-    assert status["status"] == "VALIDATED"
-    window = (row["startTime"], row["endTime"])
+    answer = status(soap, "RetrieveRDTSubmissionStatus_MFRD_AP", transaction)
+    assert answer.findtext("{*}MessagePayload/{*}BatchStatus/{*}description") == "SUCCESS"
+    window = (one(row, "startTime"), one(row, "endTime"))
     assert found(soap, "RetrieveApprovedResourceChanges_MFRD_AP", window) == []
     later = NOW + timedelta(minutes=61)
     soap.put("/_isosim/clock", json={"frozen_at": later.isoformat()})
     (approved,) = found(soap, "RetrieveApprovedResourceChanges_MFRD_AP", window, created=later)
-    assert approved["pmaxMW"] == "170.00" and approved["status"] == "APPROVED"
+    assert one(approved, "pmaxMW") == "170.00" and one(approved, "status") == "APPROVED"
     # The RDT retrieve shows the pack's record and the submitted one.
     rdts = [
         r
         for r in found(soap, "RetrieveGeneratorRDT_MFRDv4_AP", window, created=later)
-        if r["resource"] == "ALAMIT_7_UNIT1"
+        if one(r, "resource") == "ALAMIT_7_UNIT1"
     ]
-    assert sorted(r.get("status", "") for r in rdts) == ["", "APPROVED"]
+    assert sorted(r.get("status", [""])[0] for r in rdts) == ["", "APPROVED"]

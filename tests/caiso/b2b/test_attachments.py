@@ -1,7 +1,8 @@
 """Plain `_AP` submissions carry their document in a multipart/related message: a SOAP-with-
-Attachments part holding base64(gzip(xml)), or an MTOM/XOP part holding the gzip bytes, named by
-xop:Include. `attachmentHash` (base64 of the SHA-1 of the base64 text) is checked, and required in
-strict packs; `standardAttachmentInfor` names the part. Retrieves answer the same way."""
+Attachments part holding base64(gzip(xml)), or an MTOM/XOP part named by xop:Include (holding the
+gzip bytes, or the base64 text as CAISO's OMS clients send it). `attachmentHash` (base64 of the SHA-1
+of the base64 text) is checked, and required in strict packs; `standardAttachmentInfor` names the
+part. Retrieves answer the same way (OMS: MTOM, in AttachmentInfor)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from app.caiso.b2b import spec
-from app.caiso.b2b.schemas import plan
 from app.caiso.soap import attachments
 from app.caiso.soap.envelope import SOAP_ENV
 from app.caiso.soap.security import header_element, sign
@@ -26,18 +26,18 @@ from tests.caiso.b2b.conftest import (
     returned,
     sample_record,
     sample_request,
+    submission,
     url,
-    wrap,
 )
 from tests.caiso.soap.conftest import ALPHA, NOW, cert, credentials, fault
 
 SUBMIT = "SubmitMeterData_STLMTv1_AP"
 RETRIEVE = "RetrieveMeterData_STLMTv1_AP"
-DOCUMENT = wrap(plan(endpoint(SUBMIT)).incoming, [sample_record(spec.dataset("MeterData"))])
+DOCUMENT = submission(SUBMIT, [sample_record(spec.dataset("MeterData"))])
 BOUNDARY = "MIMEBoundary_isosim"
 
 
-PLAIN_BODY = '<submitMeterData_v1 xmlns="http://www.caiso.com/soa/b2b/submitMeterData_v1"/>'
+PLAIN_BODY = ""  # the document is the attachment: the Body is empty, as CAISO's own client sends it
 
 
 def envelope(
@@ -78,7 +78,7 @@ def post(
 
 
 def stored(soap: TestClient) -> list[dict]:
-    return records(returned(call(soap, RETRIEVE, sample_request(plan(endpoint(RETRIEVE))))))
+    return records(returned(call(soap, RETRIEVE, sample_request(RETRIEVE))))
 
 
 def swa(text: str, hash_of: str | None = None) -> tuple[bytes, str]:
@@ -98,7 +98,7 @@ def test_mtom_xop_is_stored(soap: TestClient) -> None:
     packed = gzip.compress(DOCUMENT)
     headers = attachments.attachment_headers(base64.b64encode(packed).decode(), "doc@client")
     body = (
-        '<submitMeterData_v1 xmlns="http://www.caiso.com/soa/b2b/submitMeterData_v1"><attachment>'
+        '<submitMeterData_v1 xmlns="http://www.caiso.com/soa/submitMeterData_v1"><attachment>'
         '<xop:Include xmlns:xop="http://www.w3.org/2004/08/xop/include" href="cid:doc@client"/>'
         "</attachment></submitMeterData_v1>"
     )
@@ -173,7 +173,7 @@ def test_a_base64_transfer_encoded_part_is_read(soap: TestClient) -> None:
         ),
         (
             lambda: swa(attachments.encode(b"<MeterData/>")),
-            "the document must be {http://www.caiso.com/soa/MeterData_v1.xsd}MeterData",
+            "the document must be {http://www.caiso.com/soa/MeterData_v1.xsd#}MeterData",
         ),
     ],
     ids=[
@@ -209,19 +209,47 @@ def test_attachment_headers_must_be_signed_in_strict_packs(soap: TestClient) -> 
 
 def test_lenient_packs_take_an_attachment_without_hash(soap: TestClient) -> None:
     name = "SubmitRawBidSet_SIBRv4_AP"
-    document = wrap(plan(endpoint(name)).incoming, [sample_record(spec.dataset("RawBid"))])
+    document = submission(name, [sample_record(spec.dataset("RawBid"))])
     message, kind = multipart(
-        envelope(
-            body='<submitRawBidSet_v4 xmlns="http://www.caiso.com/soa/b2b/submitRawBidSet_v4"/>', signed=False
-        ),
+        envelope(signed=False),
         [("doc@client", "", attachments.encode(document).encode())],
     )
     output(post(soap, message, kind, name, "Sandbox"))
 
 
 def test_a_retrieve_answers_with_a_hashed_swa_attachment(soap: TestClient) -> None:
-    response = call(soap, RETRIEVE, sample_request(plan(endpoint(RETRIEVE))))
+    response = call(soap, RETRIEVE, sample_request(RETRIEVE))
     assert response.headers["content-type"].startswith(
         'multipart/related; type="text/xml"; start="<root.message@isosim>"'
     )
     returned(response)  # checks hashValue and that standardAttachmentInfor names the part
+
+
+OMS_SUBMIT, OMS_RETRIEVE = "SubmitResourceOutage_OMSv1_AP", "RetrieveResourceOutage_OMSv1_AP"
+INFOR = "http://www.caiso.com/soa/AttachmentInfor_v1.xsd"
+XOP = "http://www.w3.org/2004/08/xop/include"
+
+
+def test_oms_takes_mtom_parts_holding_base64_text_as_caisos_oms_clients_send_them(soap: TestClient) -> None:
+    window = ("2026-11-25T08:00:00Z", "2026-11-27T08:00:00Z")
+    document = submission(OMS_SUBMIT, [sample_record(spec.dataset("ResourceOutage"), window=window)])
+    text = attachments.encode(document)  # the part's content: the base64 text itself
+    include = f'<xop:Include xmlns:xop="{XOP}" href="cid:doc@client"/>'
+    body = f'<AttachmentInfor xmlns="{INFOR}"><attachmentData>{include}</attachmentData></AttachmentInfor>'
+    message, kind = multipart(
+        envelope(attachments.attachment_headers(text, "doc@client"), body),
+        [
+            (
+                "doc@client",
+                "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n",
+                text.encode(),
+            )
+        ],
+        root_type="application/xop+xml",
+    )
+    answer = output(post(soap, message, kind, OMS_SUBMIT))
+    assert answer.tag == "{http://www.caiso.com/soa/OutageStandardOutput_v1.xsd#}OutageStandardOutput"
+    response = call(soap, OMS_RETRIEVE, sample_request(OMS_RETRIEVE, window))
+    # The answer is MTOM: the envelope as application/xop+xml, AttachmentInfor naming the part.
+    assert 'type="application/xop+xml"' in response.headers["content-type"]
+    assert len(records(returned(response))) == 1

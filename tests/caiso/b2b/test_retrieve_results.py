@@ -1,15 +1,19 @@
-"""Retrieves of market results (CMRI and the other generated datasets): the pack's resources and
-seed make them, for any window, always the same; they are filtered by the request's window, market,
-execution type, coordinators and names; published as CAISO publishes; and a caller sees only its own
-scheduling coordinators' data."""
+"""Retrieves of market results (CMRI and the other generated datasets): records as CAISO's documents
+hold them (one per subject, market run and schedule, its intervals nested as TradeIntervalData), made
+from the pack's resources and seed for any window, always the same; filtered by the request's window,
+market, execution type, coordinators, names and lists; published as CAISO publishes; a caller sees
+only its own scheduling coordinators' data; no data is CAISO's framework answer, not an empty
+document."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
+from lxml import etree
 
-from app.caiso.b2b.models import ROLE_ERROR
 from app.caiso.b2b.schemas import plan
 from app.core.packs import User
 from tests.caiso.b2b.conftest import (
@@ -17,6 +21,7 @@ from tests.caiso.b2b.conftest import (
     RESULTS_DAY,
     call,
     endpoint,
+    one,
     records,
     returned,
     sample_request,
@@ -28,11 +33,18 @@ AWARDS = "RetrieveMarketAwards_CMRIv4_AP"
 BRAVO = User(
     name="sc-bravo-ops", certificate_subject="CN=sc-bravo-ops, OU=Operations, O=Bravo Power Cooperative, C=US"
 )
+RESOURCES = Path(__file__).resolve().parents[3] / "fixtures" / "caiso-production" / "b2b" / "resources.csv"
+ROLE_ERROR = "Invalid role and/or Entity list identifier."
+
+
+def pack_resources() -> dict[str, dict[str, str]]:
+    """The pack's resources, read here from the CSV (not through isosim)."""
+    with RESOURCES.open(newline="") as handle:
+        return {row["resource_id"]: row for row in csv.DictReader(handle)}
 
 
 def ask(soap: TestClient, name: str = AWARDS, window=RESULTS_DAY, **fields):  # type: ignore[no-untyped-def]
-    current = plan(endpoint(name))
-    return call(soap, name, sample_request(current, window, **fields))
+    return call(soap, name, sample_request(name, window, **fields))
 
 
 def rows(soap: TestClient, name: str = AWARDS, window=RESULTS_DAY, **fields) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -41,28 +53,52 @@ def rows(soap: TestClient, name: str = AWARDS, window=RESULTS_DAY, **fields) -> 
     return records(document)
 
 
-def test_awards_cover_each_resource_hour_and_market_run_of_the_window(soap: TestClient) -> None:
+def test_awards_hold_one_record_per_resource_product_and_schedule_type_with_its_hours(
+    soap: TestClient,
+) -> None:
+    alpha = {k for k, v in pack_resources().items() if v["scheduling_coordinator"] == "ALPH"}
     found = rows(soap)
-    alpha = {
-        "ALAMIT_7_UNIT1",
-        "ETIWND_6_GRPGEN",
-        "CABAZN_2_WINDS",
-        "TOPAZ_2_SOLAR",
-        "MRGT_6_MEF2",
-        "SCEW_2_ALPHLD",
-        "MALIN_5_ALPHIMP",
-        "PALOVRDE_ALPHEXP",
-        "ALPH_PDR_SCE01",
+    assert {one(r, "resource") for r in found} == alpha
+    assert {one(r, "schedulingCoordinator") for r in found} == {"ALPH"}
+    assert {(one(r, "marketType"), one(r, "executionType")) for r in found} == {("DAM", "IFM")}
+    assert {(one(r, "product"), one(r, "scheduleType")) for r in found} >= {
+        ("EN", "CLEARED"),
+        ("EN", "MARKET"),
+        ("EN", "SELF"),
     }
-    assert {r["resource"] for r in found} == alpha
-    assert {(r["marketType"], r["executionType"]) for r in found} == {
-        ("DAM", "IFM"),
-        ("DAM", "RUC"),
-        ("RTM", "RTUC"),
+    for record in found:
+        hours = record["TradeIntervalData"]
+        assert [h["HR"][0] for h in hours] == [str(n) for n in range(1, 25)]
+        first = hours[0]
+        assert first["intervalStartTime"] == ["2026-11-17T08:00:00-00:00"]
+        assert first["intervalEndTime"] == ["2026-11-17T09:00:00-00:00"]
+        assert first["intervalDuration"] == ["60"] and first["intervalNum"] == ["1"]
+        assert first["tradeDate"] == ["2026-11-17"]
+
+
+def test_awards_describe_each_resource_as_the_pack_registers_it(soap: TestClient) -> None:
+    registered = pack_resources()
+    types = {
+        "GEN": ("GEN", "GEN"),
+        "LOAD": ("LOAD", "NPL"),
+        "ITIE": ("ITIE", "ITIE_I"),
+        "ETIE": ("ITIE", "ITIE_E"),
+        "PDR": ("GEN", "GEN"),
     }
-    assert len(found) == len(alpha) * 24 * 3
-    assert {r["SchedulingCoordinator"] for r in found} == {"ALPH"}
-    assert all(float(r["awardMW"]) <= 550 for r in found)
+    for record in rows(soap):
+        resource = registered[one(record, "resource")]
+        assert one(record, "location") == resource["pnode"]
+        assert (one(record, "resourceType"), one(record, "resourceSubType")) == types[
+            resource["resource_type"]
+        ]
+        assert all(float(h["MW"][0]) <= float(resource["pmax"]) for h in record["TradeIntervalData"])
+
+
+def test_the_document_carries_caisos_header(soap: TestClient) -> None:
+    document = returned(ask(soap))
+    assert document.tag == "{http://www.caiso.com/soa/MarketAwards_v4.xsd#}MarketAwards"
+    header = {etree.QName(e).localname: e.text for e in document.find("{*}MessageHeader")}
+    assert header == {"TimeDate": "2026-11-18T10:00:00", "Source": "CAISO", "Version": "v20161001"}
 
 
 def test_the_same_question_gets_the_same_answer(soap: TestClient) -> None:
@@ -70,71 +106,124 @@ def test_the_same_question_gets_the_same_answer(soap: TestClient) -> None:
     assert rows(soap, "RetrieveMarketAwards_CMRIv4_DocAttach_AP") == rows(soap)
 
 
-def test_market_execution_type_and_resource_filter(soap: TestClient) -> None:
-    found = rows(soap, marketType="RTM", resource=["ALAMIT_7_UNIT1", "TOPAZ_2_SOLAR"])
-    assert {(r["marketType"], r["executionType"], r["resource"]) for r in found} == {
+def test_market_execution_type_resource_and_list_filters(soap: TestClient) -> None:
+    found = rows(
+        soap,
+        marketType="RTM",
+        executionType="RTUC",
+        resourceList=[{"resource": ["ALAMIT_7_UNIT1", "TOPAZ_2_SOLAR"]}],
+    )
+    assert {(one(r, "marketType"), one(r, "executionType"), one(r, "resource")) for r in found} == {
         ("RTM", "RTUC", "ALAMIT_7_UNIT1"),
         ("RTM", "RTUC", "TOPAZ_2_SOLAR"),
     }
-    assert {r["executionType"] for r in rows(soap, marketType="DAM", executionType="RUC")} == {"RUC"}
+    energy = rows(soap, productList=[{"product": ["EN"]}], scheduleTypeList=[{"scheduleType": ["SELF"]}])
+    assert {(one(r, "product"), one(r, "scheduleType")) for r in energy} == {("EN", "SELF")}
+    loads = rows(soap, resourceTypeList=[{"resourceType": ["LOAD"]}])
+    assert {one(r, "resource") for r in loads} == {"SCEW_2_ALPHLD"}
 
 
-def test_an_empty_selection_is_an_empty_document(soap: TestClient) -> None:
-    document = returned(ask(soap, resource="NOT_A_RESOURCE"))
-    assert valid(document, plan(endpoint(AWARDS)))
-    assert records(document) == []
+def test_a_selection_without_data_gets_caisos_framework_answer_in_place_of_the_document(
+    soap: TestClient,
+) -> None:
+    for name in (AWARDS, "RetrieveMarketAwards_CMRIv4_DocAttach_AP"):
+        answer = returned(ask(soap, name, resourceList=[{"resource": ["NOT_A_RESOURCE"]}]))
+        # The structure of CAISO's captured no-data answers, element for element.
+        assert answer.tag == "{http://www.caiso.com/soa/2006-06-13/StandardOutput.xsd}outputDataType"
+        log = answer.find("o:EventLog", OUT)
+        assert [etree.QName(e).localname for e in log] == [
+            "id",
+            "creationTime",
+            "collectionQuantity",
+            "Event",
+            "Service",
+        ]
+        event = {etree.QName(e).localname: e.text for e in log.find("o:Event", OUT)}
+        assert event == {
+            "result": "FMWK0008",
+            "id": "1",
+            "name": "Caiso-SOA-Framework",
+            "description": "The request returned no data.",
+            "creationTime": "2026-11-18T10:00:00.000-08:00",
+            "severity": "INFO",
+            "eventType": "FMWK",
+        }
+        service = {etree.QName(e).localname: e.text for e in log.find("o:Service", OUT)}
+        assert service == {
+            "id": log.findtext("o:id", namespaces=OUT),
+            "name": endpoint(name).operation,
+            "description": "Caiso-SOA-Framework",
+            "comments": "None",
+        }
 
 
 def test_results_are_published_as_caiso_publishes_them(soap: TestClient) -> None:
     tomorrow = ("2026-11-19T08:00:00Z", "2026-11-20T08:00:00Z")  # the clock is 2026-11-18 10:00 Pacific
     assert rows(soap, window=tomorrow) == []  # day-ahead: 13:00 Pacific the day before
     today = ("2026-11-18T08:00:00Z", "2026-11-19T08:00:00Z")
-    rtm = [r for r in rows(soap, window=today) if r["marketType"] == "RTM"]
-    assert max(r["endTime"] for r in rtm) == "2026-11-18T18:00:00.000Z"  # real time: once ended
-    assert {r["marketType"] for r in rows(soap, window=today)} == {"DAM", "RTM"}
+    rtm = rows(soap, window=today, marketType="RTM", executionType="RTUC")
+    last = max(h["intervalEndTime"][0] for r in rtm for h in r["TradeIntervalData"])
+    assert last == "2026-11-18T18:00:00-00:00"  # real time: once the interval has ended
     later = datetime(2026, 11, 18, 21, 0, tzinfo=UTC)
     soap.put("/_isosim/clock", json={"frozen_at": later.isoformat()})
-    current = plan(endpoint(AWARDS))
-    published = records(returned(call(soap, AWARDS, sample_request(current, tomorrow), created=later)))
-    assert {r["marketType"] for r in published} == {"DAM"}
+    published = records(returned(call(soap, AWARDS, sample_request(AWARDS, tomorrow), created=later)))
+    assert {one(r, "marketType") for r in published} == {"DAM"}
 
 
 def test_a_caller_sees_only_its_coordinators_data(soap: TestClient) -> None:
-    bravo = call(
-        soap,
-        AWARDS,
-        sample_request(plan(endpoint(AWARDS)), RESULTS_DAY),
-        subject=BRAVO.certificate_subject,
-        user=BRAVO,
-        signer="sc-bravo-ops",
+    request = sample_request(
+        AWARDS, RESULTS_DAY, schedulingCoordinatorList=[{"schedulingCoordinator": ["BRVO"]}]
     )
+    bravo = call(soap, AWARDS, request, subject=BRAVO.certificate_subject, user=BRAVO, signer="sc-bravo-ops")
     found = records(returned(bravo))
-    assert {r["SchedulingCoordinator"] for r in found} == {"BRVO"}
-    assert "DELTA_2_PL1X4" in {r["resource"] for r in found}
+    assert {one(r, "schedulingCoordinator") for r in found} == {"BRVO"}
+    assert "DELTA_2_PL1X4" in {one(r, "resource") for r in found}
 
 
 def test_asking_for_another_coordinator_gets_caisos_error_in_the_attachment(soap: TestClient) -> None:
     for name in (AWARDS, "RetrieveMarketAwards_CMRIv4_DocAttach_AP"):
-        answer = returned(ask(soap, name, SchedulingCoordinator=["ALPH", "BRVO"]))
+        answer = returned(
+            ask(soap, name, schedulingCoordinatorList=[{"schedulingCoordinator": ["ALPH", "BRVO"]}])
+        )
         assert answer.tag == f"{{{OUT['o']}}}outputDataType"
         assert answer.findtext("o:EventLog/o:Event/o:description", namespaces=OUT) == ROLE_ERROR
 
 
 def test_system_data_is_public_and_names_no_coordinator(soap: TestClient) -> None:
     found = rows(soap, "RetrieveMarketForecast_CMRIv1_AP", marketType="DAM")
-    assert {r["tacArea"] for r in found} == {"CA ISO-TAC", "PGE-TAC", "SCE-TAC", "SDGE-TAC", "VEA-TAC"}
-    assert all("SchedulingCoordinator" not in r for r in found)
+    assert {one(r, "tacArea") for r in found} == {"CA ISO-TAC", "PGE-TAC", "SCE-TAC", "SDGE-TAC", "VEA-TAC"}
+    assert all("schedulingCoordinator" not in r for r in found)
+
+
+def test_gas_burn_follows_caisos_published_structure_and_filters(soap: TestClient) -> None:
+    found = rows(
+        soap,
+        "RetrieveGasBurnSummaryData_CMRIv1_AP",
+        GasZoneList=[{"name": ["PGAE 300"], "summaryLevel": ["FZONE"]}],
+    )
+    assert {one(r, "GasZone/name") for r in found} == {"PGAE 300"}
+    assert {one(r, "GasZone/summaryLevel") for r in found} == {"FZONE"}
+    assert all(len(r["TradeIntervalData"]) == 24 for r in found)
+    gas = rows(soap, "RetrieveGasBurnResourceData_CMRIv1_AP")
+    gas_fired = {
+        k for k, v in pack_resources().items() if v["fuel"] == "GAS" and v["scheduling_coordinator"] == "ALPH"
+    }
+    assert {one(r, "resource") for r in gas} == gas_fired
 
 
 def test_intervals_follow_the_dataset(soap: TestClient) -> None:
-    five = rows(soap, "RetrieveResourceLevelMovement_CMRIv1_AP", resource="ALAMIT_7_UNIT1")
-    assert len(five) == 288  # 5-minute intervals of the trading day
+    five = rows(
+        soap, "RetrieveResourceLevelMovement_CMRIv1_AP", ResourceList=[{"resource": ["ALAMIT_7_UNIT1"]}]
+    )
+    assert [len(r["TradeIntervalData"]) for r in five] == [288]  # 5-minute intervals of the trading day
     monthly = rows(
         soap,
         "RetrieveResourceOpportunityCost_CMRIv1_AP",
         window=("2026-09-01T07:00:00Z", "2026-11-01T07:00:00Z"),
+        ResourceList=[{"resource": ["ALAMIT_7_UNIT1"]}],
     )
-    assert {r["startTime"] for r in monthly} == {"2026-09-01T07:00:00.000Z", "2026-10-01T07:00:00.000Z"}
+    starts = [h["intervalStartTime"][0] for r in monthly for h in r["TradeIntervalData"]]
+    assert starts == ["2026-09-01T07:00:00-00:00", "2026-10-01T07:00:00-00:00"]
 
 
 def test_windows_are_checked(soap: TestClient) -> None:
@@ -146,6 +235,16 @@ def test_windows_are_checked(soap: TestClient) -> None:
 
 def test_master_file_rdts_start_from_the_packs_resources(soap: TestClient) -> None:
     found = rows(soap, "RetrieveGeneratorRDT_MFRDv4_AP", window=RESULTS_DAY)
-    by_name = {r["resource"]: r for r in found}
-    assert by_name["ALAMIT_7_UNIT1"]["pminMW"] == "40.00" and by_name["ALAMIT_7_UNIT1"]["pmaxMW"] == "175.00"
+    by_name = {one(r, "resource"): r for r in found}
+    assert one(by_name["ALAMIT_7_UNIT1"], "pminMW") == "40.00"
+    assert one(by_name["ALAMIT_7_UNIT1"], "pmaxMW") == "175.00"
     assert "DELTA_2_PL1X4" not in by_name  # Bravo's
+
+
+def test_a_day_ahead_interval_is_published_at_13_pacific_the_day_before(soap: TestClient) -> None:
+    tomorrow = ("2026-11-19T08:00:00Z", "2026-11-20T08:00:00Z")
+    for minutes, expected in ((-1, False), (0, True)):
+        at = datetime(2026, 11, 18, 21, 0, tzinfo=UTC) + timedelta(minutes=minutes)  # 13:00 Pacific
+        soap.put("/_isosim/clock", json={"frozen_at": at.isoformat()})
+        found = records(returned(call(soap, AWARDS, sample_request(AWARDS, tomorrow), created=at)))
+        assert bool(found) is expected, at

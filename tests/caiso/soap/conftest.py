@@ -21,22 +21,27 @@ ALPHA_SUBJECT = "CN=sc-alpha-systems, OU=Systems, O=Alpha Energy Marketing LLC, 
 CHARLIE_SUBJECT = "CN=sc-charlie-readonly, O=Charlie Utility District, C=US"
 FAULT_NS = {"s": SOAP_ENV, "o": "http://www.caiso.com/soa/2006-06-13/StandardOutput.xsd"}
 ALPHA = User(name="sc-alpha-systems", certificate_subject=ALPHA_SUBJECT)
-# A valid CMRI RetrieveMarketAwards v4 request (the default payload) and a SIBR request for the
-# lenient Sandbox: messages that pass the platform reach their endpoint and get 200.
+# A valid CMRI RetrieveMarketAwards v4 request (the default payload), in CAISO's structure (its
+# published RequestMarketAwards schema: record, schedulingCoordinatorList, enumerations; the v4
+# namespace ends in '#'), and a SIBR request for the lenient Sandbox (isosim's conventional
+# RequestBidResults: alphabetical elements, ...List wrappers): messages that pass the platform reach
+# their endpoint and get 200.
 MARKET_AWARDS = (
-    '<RequestMarketAwards xmlns="http://www.caiso.com/soa/RequestMarketAwards_v4.xsd"><MessageHeader>'
-    "<TimeDate>2026-11-18T18:00:00Z</TimeDate><Source>isosim-tests</Source></MessageHeader><MessagePayload>"
-    "<RequestMarketAwardsRecord><dateTimeStart>2026-11-17T08:00:00Z</dateTimeStart>"
-    "<dateTimeEnd>2026-11-18T08:00:00Z</dateTimeEnd><marketType>DAM</marketType></RequestMarketAwardsRecord>"
-    "</MessagePayload></RequestMarketAwards>"
+    '<RequestMarketAwards xmlns="http://www.caiso.com/soa/RequestMarketAwards_v4.xsd#"><MessageHeader>'
+    "<TimeDate>2026-11-18T18:00:00Z</TimeDate><Source>isosim-tests</Source><Version>v20161001</Version>"
+    "</MessageHeader><MessagePayload><RequestMarketAwardRecord><dateTimeStart>2026-11-17T08:00:00Z</dateTimeStart>"
+    "<dateTimeEnd>2026-11-18T08:00:00Z</dateTimeEnd><marketType>DAM</marketType><executionType>IFM</executionType>"
+    "<schedulingCoordinatorList><schedulingCoordinator>ALPH</schedulingCoordinator></schedulingCoordinatorList>"
+    "</RequestMarketAwardRecord></MessagePayload></RequestMarketAwards>"
 )
 SANDBOX = "/env/caiso-sandbox/sst/sibr/RetrieveCurrentBidResults_SIBRv4_AP"
 BID_RESULTS = (
-    '<RequestBidResults xmlns="http://www.caiso.com/soa/RequestBidResults_v4.xsd"><MessageHeader>'
-    "<TimeDate>2026-11-18T18:00:00Z</TimeDate><Source>isosim-tests</Source></MessageHeader><MessagePayload>"
-    "<RequestBidResultsRecord><MarketStartTime>2026-11-19T08:00:00Z</MarketStartTime>"
-    "<MarketEndTime>2026-11-20T08:00:00Z</MarketEndTime></RequestBidResultsRecord></MessagePayload>"
-    "</RequestBidResults>"
+    '<RequestBidResults xmlns="http://www.caiso.com/soa/RequestBidResults_v4.xsd#"><MessageHeader>'
+    "<TimeDate>2026-11-18T18:00:00Z</TimeDate><Source>isosim-tests</Source><Version>v20151001</Version>"
+    "</MessageHeader><MessagePayload><RequestBidResultsRecord><MarketEndTime>2026-11-20T08:00:00Z</MarketEndTime>"
+    "<MarketStartTime>2026-11-19T08:00:00Z</MarketStartTime><SchedulingCoordinatorList>"
+    "<schedulingCoordinator>ALPH</schedulingCoordinator></SchedulingCoordinatorList></RequestBidResultsRecord>"
+    "</MessagePayload></RequestBidResults>"
 )
 
 
@@ -84,7 +89,7 @@ def fault(response) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
 
 
 def doc_attach(document: str | bytes) -> str:
-    """A _DocAttach_AP request's payload: the document as ISOAttachment/AttachmentValue."""
+    """A _DocAttach_AP submission's payload: the document as ISOAttachment/AttachmentValue."""
     return (
         f'<ISOAttachment xmlns="{ISO_ATTACHMENT}"><AttachmentValue>{encode(document)}</AttachmentValue>'
         "</ISOAttachment>"

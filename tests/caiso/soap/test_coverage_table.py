@@ -1,15 +1,18 @@
-"""The README's table of CAISO services is the one the catalogue generates."""
+"""The README's tables of CAISO services and B2B operations are the ones the catalogue generates."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from app.caiso.catalogue.coverage import table
+import pytest
+
+from app.caiso.catalogue.coverage import operations, table
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 
-def test_readme_lists_the_services_as_the_catalogue_generates_them():
+@pytest.mark.parametrize(("marker", "generate"), [("catalogue", table), ("operations", operations)])
+def test_readme_lists_the_services_as_the_catalogue_generates_them(marker: str, generate) -> None:  # type: ignore[no-untyped-def]
     text = README.read_text(encoding="utf-8")
-    begin, end = "<!-- catalogue:begin -->\n", "\n<!-- catalogue:end -->"
-    assert text[text.index(begin) + len(begin) : text.index(end)] == table()
+    begin, end = f"<!-- {marker}:begin -->\n", f"\n<!-- {marker}:end -->"
+    assert text[text.index(begin) + len(begin) : text.index(end)] == generate()

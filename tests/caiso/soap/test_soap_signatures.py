@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from app.caiso.soap.security import WSU, sign
-from tests.caiso.soap.conftest import BID_RESULTS, SANDBOX, cert, credentials, envelope, fault
+from tests.caiso.soap.conftest import BID_RESULTS, MARKET_AWARDS, SANDBOX, cert, credentials, envelope, fault
 
 STRICT = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
 LENIENT = SANDBOX
@@ -84,3 +84,34 @@ def test_lenient_packs_accept_unsigned_messages_but_check_signed_ones(soap: Test
     assert "not the caller's certificate" in refused(
         post(soap, envelope(BID_RESULTS, pack="caiso-production"), LENIENT)
     )
+
+
+def _zeep_signed(payload: str, pack: str, with_header: bool) -> bytes:
+    """A message signed by zeep's own WS-Security implementation (BinarySignature: an X.509 token
+    and an RSA-SHA1 signature over the Body), an independent signer."""
+    from pathlib import Path
+
+    from zeep.wsse.signature import BinarySignature
+
+    folder = Path(__file__).resolve().parents[3] / "fixtures" / pack / "certs"
+    signer = BinarySignature(str(folder / "sc-alpha-systems.key"), str(folder / "sc-alpha-systems.pem"))
+    message = etree.fromstring(envelope(payload, header=with_header, signer=None, pack=pack))
+    signed, _ = signer.apply(message, {})
+    return etree.tostring(signed)
+
+
+def test_a_signature_made_by_zeeps_own_signer_verifies(soap: TestClient) -> None:
+    # zeep signs the Body only: enough where security is lenient (Sandbox) and no CAISOWSHeader is sent.
+    assert (
+        post(soap, _zeep_signed(BID_RESULTS, "caiso-sandbox", with_header=False), LENIENT).status_code == 200
+    )
+    # Tampered after zeep signed it, the same message is refused.
+    tampered = _zeep_signed(BID_RESULTS, "caiso-sandbox", with_header=False).replace(
+        b"2026-11-20", b"2026-11-21"
+    )
+    assert refused(post(soap, tampered, LENIENT)) == REFUSED
+
+
+def test_strict_packs_refuse_a_signature_that_leaves_caisowsheader_out(soap: TestClient) -> None:
+    text = refused(post(soap, _zeep_signed(MARKET_AWARDS, "caiso-production", with_header=True)))
+    assert "CAISOWSHeader is not signed" in text
