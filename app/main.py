@@ -10,6 +10,7 @@ from app.caiso.ads import routes as ads_routes
 from app.caiso.ads import tables as ads_tables
 from app.caiso.b2b import routes as b2b_routes
 from app.caiso.b2b import tables as b2b_tables
+from app.caiso.market import tables as market_tables
 from app.caiso.oasis import routes as oasis_routes
 from app.caiso.oasis import tables as oasis_tables
 from app.caiso.soap import routes as soap_routes
@@ -25,6 +26,7 @@ from app.isone.ibt import tables as ibt_tables
 # Every service whose state the simulator keeps; seeding, reset and persistence iterate over these.
 STATE_MODELS: tuple[StateModel, ...] = (
     ibt_tables.STATE,
+    market_tables.STATE,
     oasis_tables.STATE,
     ads_tables.STATE,
     b2b_tables.STATE,

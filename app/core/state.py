@@ -54,6 +54,9 @@ class StateModel:
     load: Callable[[Pack], Rows]  # rows keyed by table name; {} when the pack has no such data
     # Bump when `load` reads the same files differently: templates are then rebuilt from the pack.
     version: int = 1
+    # Checks a realm's rows from a snapshot before they are restored (raises ValueError saying why):
+    # for state that services trust as a pack's files are trusted (reference data).
+    check: Callable[[Rows], None] | None = None
 
 
 def realm_column(primary_key: bool = True) -> Column[str]:
@@ -413,12 +416,21 @@ def restore(
                 if pack is None or realm.startswith(TEMPLATE_PREFIX) or split_realm(realm)[0] != pack.name:
                     raise SnapshotError(f"realm {realm!r} does not belong to a pack served here")
                 _clear(conn, realm, list(by_name.values()))
-                for name, rows in content.get("tables", {}).items():
+                typed: Rows = {}
+                for name, rows in dict(content.get("tables") or {}).items():
                     table = by_name.get(name)
                     if table is None:
                         raise SnapshotError(f"unknown table {name!r} in realm {realm!r}")
+                    typed[name] = [_typed(table, row) for row in rows]
+                for model in models:
+                    if model.check is not None:
+                        try:
+                            model.check({t.name: typed.get(t.name, []) for t in model.tables})
+                        except ValueError as error:
+                            raise SnapshotError(f"realm {realm!r}: {error}") from None
+                for name, rows in typed.items():
                     if rows:
-                        conn.execute(insert(table), [{"realm": realm, **_typed(table, row)} for row in rows])
+                        conn.execute(insert(by_name[name]), [{"realm": realm, **row} for row in rows])
                 _mark(conn, realm, pack)
                 restored.append(realm)
     except (TypeError, ValueError, AttributeError, exc.DBAPIError, exc.StatementError) as error:

@@ -1,69 +1,61 @@
 """ADS rules: batches issued every 5 minutes for each scheduling coordinator, each carrying a
-dispatch operating target (DOT) per resource; validation; instruction responses; trajectories.
+dispatch operating target (DOT) per resource the real-time dispatch (RTD) moves; validation;
+instruction responses; trajectories.
 
 A batch for the interval starting at T is sent at T - 150 s and can be answered until T + 5 min.
-Its UID and contents are derived from the pack's seed, the coordinator and T, so the same batch
-always says the same; what callers did with it (validated, accepted, declined) is state.
+Its DOTs are the CAISO market's RTD awards for that interval (app/caiso/market): a resource gets an
+instruction when its award or the one before is not zero, with the LMP at its node as the price.
+Its UID is derived from the seed, the coordinator and T, so the same batch always says the same;
+what callers did with it (validated, accepted, declined) is state.
 """
 
 from __future__ import annotations
 
-import math
-import random
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
 from app.caiso.ads.tables import batch, response, trajectory_read
+from app.caiso.market import prices, results
+from app.caiso.market.clearing import Schedule
+from app.caiso.market.registry import Registry, Resource
+from app.caiso.pacific import trading_day
 from app.caiso.soap.envelope import SoapFault
 from app.core.clock import naive_utc
-from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 
 INTERVAL = timedelta(minutes=5)
 LEAD = timedelta(seconds=150)  # a batch is sent this long before its interval starts
 LISTED = timedelta(hours=1)  # getDispatchBatchesSinceUID("-1") lists the last hour
 STATUS_SENT, STATUS_VALIDATED = 1, 2  # getBatchStatus
+DISPATCHED = ("GEN", "PDR")  # resource types the real-time dispatch instructs
 
 
-class AdsSection(PackModel):
-    seed: str
-    resources: str = "ads/resources.csv"
-
-
-class Resource(PackModel):
-    resource_id: str
-    scheduling_coordinator: str
-    pmin: float
-    pmax: float
-
-
-@dataclass(frozen=True)
+@dataclass
 class Fleet:
-    seed: str
-    resources: tuple[Resource, ...]
+    """The dispatched resources of a realm's market, and their RTD schedules (read once per day)."""
+
+    conn: Connection
+    realm: str
+    registry: Registry
+    now: datetime
+    _days: dict[tuple[str, date], dict[str, Schedule]] = field(default_factory=dict)
+
+    @property
+    def seed(self) -> str:
+        return self.registry.seed
 
     def of(self, coordinators: list[str]) -> list[Resource]:
-        return [r for r in self.resources if r.scheduling_coordinator in coordinators]
+        return [r for r in self.registry.resources_of(coordinators) if r.resource_type in DISPATCHED]
 
-
-def load_fleet(pack: Pack) -> Fleet | None:
-    section = pack.section("caiso", "ads")
-    return None if section is None else _load(pack.path, tuple(sorted(section.items())))
-
-
-@lru_cache(maxsize=32)
-def _load(folder: Path, section: tuple[tuple[str, object], ...]) -> Fleet:
-    settings = validate_model(AdsSection, dict(section), f"{folder / 'pack.toml'} [caiso.ads]")
-    resources = []
-    for line, resource in read_csv(folder / settings.resources, Resource):
-        if not 0 <= resource.pmin <= resource.pmax:
-            raise PackError(f"{folder / settings.resources}:{line}", "needs 0 <= pmin <= pmax", "pmax")
-        resources.append(resource)
-    return Fleet(settings.seed, tuple(resources))
+    def schedules(self, coordinator: str, day: date) -> dict[str, Schedule]:
+        key = (coordinator, day)
+        if key not in self._days:
+            mine = self.of([coordinator])
+            found = results.schedules(self.conn, self.realm, self.registry, mine, "RTD", day, self.now)
+            self._days[key] = {s.resource.resource_id: s for s in found}
+        return self._days[key]
 
 
 def batch_uid(fleet: Fleet, coordinator: str, start: datetime) -> str:
@@ -87,13 +79,23 @@ class Instruction:
 
 
 def instructions(fleet: Fleet, coordinator: str, start: datetime) -> list[Instruction]:
+    """The batch's instructions: each dispatched resource's RTD award for the interval starting at
+    `start` (naive or aware UTC), when it or the previous interval's is not zero."""
+    moment = start if start.tzinfo is not None else start.replace(tzinfo=UTC)
     found = []
     for resource in fleet.of([coordinator]):
-        rng = random.Random(f"{fleet.seed}|ads|{resource.resource_id}|{start:%Y%m%dT%H%M}")
-        hour = (start.hour - 8) % 24 + start.minute / 60  # Pacific standard hours, near enough for a shape
-        level = 0.5 + 0.35 * math.sin(2 * math.pi * (hour - 9) / 24) + rng.gauss(0, 0.04)
-        dot = resource.pmin + (resource.pmax - resource.pmin) * min(1.0, max(0.0, level))
-        found.append(Instruction(resource, round(dot, 2), round(rng.uniform(22, 65), 2)))
+        schedule = fleet.schedules(coordinator, trading_day(moment)).get(resource.resource_id)
+        if schedule is None:
+            continue
+        index = next((n for n, iv in enumerate(schedule.intervals) if iv.start == moment), None)
+        if index is None:
+            continue
+        dot = schedule.cleared[index]
+        before = schedule.cleared[index - 1] if index > 0 else 0.0
+        if dot == 0 and before == 0:
+            continue
+        price = schedule.prices[index].lmp / prices.UNIT
+        found.append(Instruction(resource, dot, round(price, 2)))
     return found
 
 

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from app.caiso.ads import codec, models
 from app.caiso.ads.wsdl import wsdl
 from app.caiso.catalogue import Endpoint
+from app.caiso.market.registry import registry
 from app.caiso.soap import attachments
 from app.caiso.soap import routes as soap_routes
 from app.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault
@@ -31,25 +32,22 @@ def _reply(operation: str, value: str | list[str]) -> Response:
     return Response(codec.answer(operation, value), media_type=MEDIA_TYPE)
 
 
-def _fleet(request: Request) -> models.Fleet:
-    fleet = models.load_fleet(request.scope[PACK_KEY])
-    if fleet is None:
-        raise SoapFault("ADS has no resources in this environment", "Server")
-    return fleet
-
-
 async def handle(
     runtime: Runtime, request: Request, message: Envelope, endpoint: Endpoint, user: User, now: datetime
 ) -> Response:
     call = message.payload
     assert call is not None
     operation = endpoint.operation
-    fleet = _fleet(request)
     realm = realm_of(request.scope)
     coordinators = list(user.scheduling_coordinators)
+    served = request.scope[PACK_KEY].section("caiso", "ads") is not None
     # Reads need no writer's lock (on SQLite a write transaction serialises every request).
     transaction = database.read if operation in _READ_ONLY else database.write
     with transaction(runtime.engine) as conn:
+        found_registry = registry(conn, realm) if served else None
+        if found_registry is None:
+            raise SoapFault("ADS has no resources in this environment", "Server")
+        fleet = models.Fleet(conn, realm, found_registry, now)
         if operation == "getDispatchBatchesSinceUID":
             uid = codec.argument(call, "uid") or "-1"
             models.issue(conn, realm, fleet, coordinators, now)

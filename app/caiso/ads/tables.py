@@ -1,6 +1,6 @@
 """ADS state: the dispatch batches a scheduling coordinator has been offered (made when first listed),
 whether each was validated, the responses to their instructions, and how far trajectory data has
-been read. The pack's resources are reference data (models.load_fleet)."""
+been read. The resources are the market registry's (app/caiso/market/tables.py)."""
 
 from __future__ import annotations
 
@@ -44,10 +44,7 @@ trajectory_read = Table(
 
 
 def load(pack: Pack) -> Rows:
-    from app.caiso.ads.models import load_fleet
-
-    load_fleet(pack)  # a broken resources file stops the pack, naming file:line and field
-    return {}
+    return {}  # no batch has been offered in a pack as shipped
 
 
 STATE = StateModel("caiso.ads", (batch, response, trajectory_read), load)

@@ -22,19 +22,17 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Union
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from app.caiso import pacific
-from app.caiso.b2b import spec
+from app.caiso.b2b import rules, spec
 from app.caiso.b2b.tables import record as record_table
 from app.caiso.b2b.tables import transaction as transaction_table
+from app.caiso.market.registry import Contract, Registry, Resource
 from app.caiso.soap.envelope import SoapFault
 from app.core.clock import naive_utc, utc
-from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 
 if TYPE_CHECKING:
     from app.caiso.b2b.schemas import Shape
@@ -54,29 +52,6 @@ RESOURCE_TYPES = {
     "ETIE": ("ITIE", "ITIE_E"),
 }
 RESOURCE_TYPES["PDR"] = ("GEN", "GEN")  # proxy demand resources are scheduled as supply
-
-
-class B2bSection(PackModel):
-    seed: str
-    resources: str = "b2b/resources.csv"
-    contracts: str = "b2b/contracts.csv"
-
-
-class Resource(PackModel):
-    resource_id: str
-    scheduling_coordinator: str
-    resource_type: Literal["GEN", "LOAD", "ITIE", "ETIE", "PDR"]
-    fuel: str
-    pnode: str
-    pmin: float
-    pmax: float
-
-
-class Contract(PackModel):
-    contract_id: str
-    scheduling_coordinator: str
-    contract_type: Literal["ETC", "TOR"]
-    rights_mw: float
 
 
 @dataclass(frozen=True)
@@ -103,9 +78,21 @@ class Name:
 
 @dataclass(frozen=True)
 class Reference:
-    seed: str
-    resources: tuple[Resource, ...]
-    contracts: tuple[Contract, ...]
+    """What B2B data is about: the market registry's resources and contracts (app/caiso/market)."""
+
+    registry: Registry
+
+    @property
+    def seed(self) -> str:
+        return self.registry.seed
+
+    @property
+    def resources(self) -> tuple[Resource, ...]:
+        return self.registry.resources
+
+    @property
+    def contracts(self) -> tuple[Contract, ...]:
+        return self.registry.contracts
 
     def names(self, dataset: spec.Dataset, coordinators: list[str]) -> list[Name]:
         """Every name of the dataset the coordinators may see (for `any`: none are known ahead)."""
@@ -122,6 +109,9 @@ class Reference:
             return found
         if source == "coordinator":
             return [Name(c, c, 0.0, scale) for c in coordinators]
+        if source == "tac_areas":  # CA ISO-TAC, then the market's CAISO areas
+            areas = [a.tac_area for a in self.registry.tac_areas if a.caiso]
+            return [Name(n, "", 0.0, scale) for n in ("CA ISO-TAC", *areas)]
         if source == "contracts":
             return [
                 Name(c.contract_id, c.scheduling_coordinator, 0.0, c.rights_mw)
@@ -147,23 +137,6 @@ class Reference:
                 )
             return list(seen.values())
         return []  # any
-
-
-def load_reference(pack: Pack) -> Reference | None:
-    section = pack.section("caiso", "b2b")
-    return None if section is None else _load(pack.path, tuple(sorted(section.items())))
-
-
-@lru_cache(maxsize=32)
-def _load(folder: Path, section: tuple[tuple[str, object], ...]) -> Reference:
-    settings = validate_model(B2bSection, dict(section), f"{folder / 'pack.toml'} [caiso.b2b]")
-    resources = []
-    for line, resource in read_csv(folder / settings.resources, Resource):
-        if resource.pmin > resource.pmax:
-            raise PackError(f"{folder / settings.resources}:{line}", "needs pmin <= pmax", "pmax")
-        resources.append(resource)
-    contracts = [contract for _, contract in read_csv(folder / settings.contracts, Contract)]
-    return Reference(settings.seed, tuple(resources), tuple(contracts))
 
 
 # --- records --------------------------------------------------------------------------------------
@@ -343,6 +316,38 @@ def _nest(content: Tree, path: str, value: str) -> None:
     _nest(target, rest, value)
 
 
+def interval_stamp(point_names: set[str], start: datetime, end: datetime) -> Tree:
+    """What an interval element says of the interval itself, limited to the elements it has."""
+    return {k: [v] for k, v in _interval_leaves(start, end).items() if k in point_names}
+
+
+def record_base(
+    dataset: spec.Dataset, leaves: set[str], name: Name, market: str, execution: str, values: dict[str, str]
+) -> Tree:
+    """A result record's own elements: who and what it is about (coordinator, name, market run,
+    the subject's attributes) and its record-level fields, limited to the elements the shape has."""
+    content: Tree = {}
+    roles = {
+        dataset.path("market"): market,
+        dataset.path("execution"): execution,
+        dataset.path("coordinator"): name.coordinator,
+        dataset.path("name")
+        or ("schedulingCoordinator" if dataset.key == "SchedulingCoordinator" else dataset.key): name.name,
+    }
+    for path, value in roles.items():
+        if value and path.partition("/")[0] in leaves:
+            _nest(content, path, value)
+    for path, source in dataset.attributes.items():
+        value = name.attribute(source)
+        if value:
+            _nest(content, path, value)
+    for column in dataset.record_fields:
+        value = values.get(column.name, "")
+        if column.name in leaves and not (column.optional and value == ""):
+            content.setdefault(column.name, []).append(value)
+    return content
+
+
 def generate(
     reference: Reference,
     dataset: spec.Dataset,
@@ -377,7 +382,7 @@ def generate(
             (
                 start.strftime("%Y%m%dT%H%M"),
                 start.astimezone(pacific.PACIFIC).hour + 0.5,
-                {k: [v] for k, v in _interval_leaves(start, end).items() if k in point_names},
+                interval_stamp(point_names, start, end),
             )
             for start, end in published
         ]
@@ -389,26 +394,7 @@ def generate(
             for combo in dataset.combos or [[]]:
                 values = {**base, **{c.name: v for c, v in zip(codes, combo, strict=False)}}
                 key = "/".join(combo)
-                content: Tree = {}
-                roles = {
-                    dataset.path("market"): market,
-                    dataset.path("execution"): execution,
-                    dataset.path("coordinator"): name.coordinator,
-                    dataset.path("name")
-                    or (
-                        "schedulingCoordinator" if dataset.key == "SchedulingCoordinator" else dataset.key
-                    ): name.name,
-                }
-                for path, value in roles.items():
-                    if value and path.partition("/")[0] in leaves:
-                        _nest(content, path, value)
-                for path, source in dataset.attributes.items():
-                    value = name.attribute(source)
-                    if value:
-                        _nest(content, path, value)
-                for column in per_record:
-                    if column.name in leaves and not (column.optional and values[column.name] == ""):
-                        content.setdefault(column.name, []).append(values[column.name])
+                content = record_base(dataset, leaves, name, market, execution, values)
                 if dataset.span:
                     for start, end in published:
                         yield _span_record(dataset, name, market, execution, content, start, end)
@@ -473,24 +459,34 @@ def _lifecycle(dataset: spec.Dataset, received: datetime, now: datetime) -> str:
 
 def _from_row(row, dataset: spec.Dataset, now: datetime) -> Record:  # type: ignore[no-untyped-def]
     received = utc(row.received_at)
-    stored = json.loads(row.fields)
+    content = json.loads(row.fields)
+    extra = {k: v for k, v in content.items() if k not in ("tree", "element")}
+    held = rules.Stored(
+        row.status,
+        utc(row.status_at) if row.status_at else None,
+        received,
+        row.market_type,
+        utc(row.start_time),
+        utc(row.end_time),
+        extra,
+    )
+    applied = rules.of(dataset.name)
+    status = applied.status(held, now) or row.status or _lifecycle(dataset, received, now)
     return Record(
         dataset=row.dataset,
         coordinator=row.scheduling_coordinator,
         name=row.name,
-        start=utc(row.start_time),
-        end=utc(row.end_time),
+        start=held.start,
+        end=held.end,
         market=row.market_type,
-        tree=stored["tree"],
-        element=stored.get("element", ""),
+        tree=applied.shown(content["tree"], status),
+        element=content.get("element", ""),
         record_id=row.record_id,
         transaction_id=row.transaction_id,
         received=received,
-        # An outage with a warning to acknowledge stays where its lifecycle starts until it is.
-        status=row.status
-        or (dataset.lifecycle[0][0] if stored.get("warning") else _lifecycle(dataset, received, now)),
+        status=status,
         errors=row.errors,
-        warning=stored.get("warning", ""),
+        warning=extra.get("warning", ""),
     )
 
 
@@ -543,6 +539,18 @@ def retrieve(
             points += max(1, len(item.intervals))
             if points > MAX_RECORDS:
                 raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
+    if dataset.source == "market" and query.start is not None and query.end is not None:
+        from app.caiso.b2b import results  # results reads the market, which reads B2B records
+
+        known = reference.names(dataset, coordinators)
+        names = [n for n in known if not query.names or n.name in query.names]
+        for item in results.records(conn, realm, reference.registry, dataset, shape, names, query, now):
+            if not matches(item, query):
+                continue
+            found.append(item)
+            points += max(1, len(item.intervals))
+            if points > MAX_RECORDS:
+                raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
     if dataset.submitted:
         found.extend(r for r in stored(conn, realm, dataset, coordinators, query, now) if matches(r, query))
     statuses = operation.statuses or query.statuses
@@ -580,10 +588,13 @@ def _check(
     dataset: spec.Dataset,
     item: Record,
     number: int,
-) -> str:
-    """Raise a SoapFault for what refuses the submission; return the errors that make the record
-    invalid (for datasets that store invalid records), or "". `registered`: for each coordinator
-    the caller acts for, the names the dataset accepts."""
+    earlier: list[Record],
+    now: datetime,
+) -> rules.Verdict:
+    """Raise a SoapFault for what refuses the submission; return the verdict on the record: its
+    status on arrival (invalid, for datasets that store invalid records) and errors. `registered`:
+    for each coordinator the caller acts for, the names the dataset accepts; `earlier`: the
+    submission's records before this one."""
     from app.caiso.b2b.codec import values
 
     where = f"record {number} ({item.name or 'unnamed'})"
@@ -617,6 +628,12 @@ def _check(
                 f"{item.coordinator} for {dataset.name}"
             )
         name = known[item.name]
+    refusal = rules.of(dataset.name).window(item.market, item.start, item.end, now)
+    if refusal:
+        raise SoapFault(f"{where}: {refusal}")
+    verdict = rules.of(dataset.name).judge(item, name, earlier, now)
+    if verdict is not None:
+        return verdict
     problems = []
     for path, kind in dataset.value_checks.items():
         for text in values(item.tree, path):
@@ -636,7 +653,8 @@ def _check(
                 )
     if problems and not dataset.invalid:
         raise SoapFault(f"{where}: " + "; ".join(problems))
-    return "; ".join(dict.fromkeys(problems))
+    text = "; ".join(dict.fromkeys(problems))
+    return rules.Verdict(dataset.invalid if text else None, text)
 
 
 def _check_reference(
@@ -655,14 +673,6 @@ def _check_reference(
         raise SoapFault(f"{where}: {label} {text} is not a {target} of {item.coordinator}")
 
 
-def warning_for(dataset: spec.Dataset, item: Record, now: datetime) -> str:
-    """OMS's warning to acknowledge: an outage that starts within a day of its submission is short
-    notice (inferred rule; README, "B2B choices")."""
-    if dataset.name != "ResourceOutage" or item.start - now >= timedelta(days=1):
-        return ""
-    return "Short notice: the outage starts less than one day after its submission; acknowledge to proceed."
-
-
 def submit(
     conn: Connection,
     realm: str,
@@ -679,7 +689,10 @@ def submit(
         raise SoapFault(f"the {operation.document} document holds no records")
     dataset = spec.dataset(operation.dataset)
     registered = {c: {n.name: n for n in reference.names(dataset, [c])} for c in own}
-    errors = [_check(conn, realm, registered, dataset, item, n) for n, item in enumerate(items, 1)]
+    verdicts = [
+        _check(conn, realm, registered, dataset, item, n, items[: n - 1], now)
+        for n, item in enumerate(items, 1)
+    ]
     transaction_id = str(uuid.uuid4())
     received = naive_utc(now)
     conn.execute(
@@ -692,7 +705,7 @@ def submit(
             submitted_by=user,
             received_at=received,
             record_count=len(items),
-            invalid_count=sum(1 for e in errors if e),
+            invalid_count=sum(1 for v in verdicts if v.status == dataset.invalid and dataset.invalid),
         )
     )
     t = record_table
@@ -713,12 +726,10 @@ def submit(
                 .values(status=dataset.supersede, status_at=received)
             )
     rows = []
-    for n, (item, error) in enumerate(zip(items, errors, strict=True), 1):
+    for n, (item, verdict) in enumerate(zip(items, verdicts, strict=True), 1):
         item.record_id, item.transaction_id, item.received = f"{transaction_id}-{n}", transaction_id, now
-        item.errors, item.warning = error, warning_for(dataset, item, now)
-        content = {"tree": item.tree, "element": item.element}
-        if item.warning:
-            content["warning"] = item.warning
+        item.errors, item.warning = verdict.errors, verdict.extra.get("warning", "")
+        content = {**verdict.extra, "tree": item.tree, "element": item.element}
         rows.append(
             {
                 "realm": realm,
@@ -731,14 +742,16 @@ def submit(
                 "end_time": naive_utc(item.end),
                 "market_type": item.market,
                 "received_at": received,
-                "status": dataset.invalid if error else None,
-                "status_at": received if error else None,
-                "errors": error,
+                "status": verdict.status,
+                "status_at": received if verdict.status else None,
+                "errors": verdict.errors,
                 "fields": json.dumps(content, sort_keys=True),
             }
         )
     conn.execute(insert(t), rows)
-    return Receipt(transaction_id, items, sum(1 for e in errors if e))
+    return Receipt(
+        transaction_id, items, sum(1 for v in verdicts if v.status == dataset.invalid and dataset.invalid)
+    )
 
 
 def act(
@@ -760,16 +773,23 @@ def act(
         chosen.append(t.c.transaction_id == request.transaction_id)
     if request.record_ids:
         chosen.append(t.c.record_id.in_(request.record_ids))
-    rows = conn.execute(select(t.c.record_id, t.c.fields).where(*selection, and_(*chosen))).all()
+    columns = (t.c.record_id, t.c.dataset, t.c.market_type, t.c.start_time, t.c.end_time, t.c.fields)
+    rows = conn.execute(select(*columns).where(*selection, and_(*chosen))).all()
     if not rows:
         raise SoapFault(f"no records of {', '.join(own)} match the {operation.document} request")
+    for row in rows:  # SIBR: nothing changes once the market has closed
+        refusal = rules.of(row.dataset).window(row.market_type, utc(row.start_time), utc(row.end_time), now)
+        if refusal:
+            raise SoapFault(f"record {row.record_id}: {refusal}")
     effect = operation.actions[request.action]
     name, equals, value = effect.partition("=")
     for row in rows:
         if equals:  # a field set on the record (OMS warning acknowledgement)
             stored = json.loads(row.fields)
             stored["tree"][name] = [value]
-            stored.pop("warning", None)
+            extra = {k: v for k, v in stored.items() if k not in ("tree", "element")}
+            extra = rules.of(row.dataset).acted(extra, now)
+            stored = {**extra, "tree": stored["tree"], "element": stored.get("element", "")}
             change = {"fields": json.dumps(stored, sort_keys=True)}
         else:
             change = {"status": effect, "status_at": naive_utc(now)}

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from app.caiso import catalogue
 from app.caiso.b2b import codec, models, schemas, spec
 from app.caiso.catalogue import Endpoint
+from app.caiso.market.registry import registry
 from app.caiso.soap import attachments
 from app.caiso.soap import envelope as soap
 from app.caiso.soap import routes as soap_routes
@@ -121,13 +122,15 @@ async def handle(
 ) -> Response:
     pack = request.scope[PACK_KEY]
     plan = schemas.plan(endpoint)
-    reference = models.load_reference(pack)
-    if reference is None:
-        raise SoapFault(f"{endpoint.app} has no reference data in this environment", "Server")
     strict = pack.manifest.settings.security == "strict"
     root = _incoming(request, plan, message, strict, runtime.settings.max_body_bytes)
     codec.check(root, plan.incoming)
     realm, own, service = realm_of(request.scope), list(user.scheduling_coordinators), endpoint.operation
+    with database.read(runtime.engine) as conn:
+        found = registry(conn, realm)
+    if found is None:
+        raise SoapFault(f"{endpoint.app} has no market registry in this environment", "Server")
+    reference = models.Reference(found)
     operation = plan.operation
     if operation.kind == "submit":
         records = codec.submitted(root, plan)

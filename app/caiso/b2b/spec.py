@@ -58,7 +58,7 @@ class Dataset(_Model):
     fuels: list[str] = []
     interval: Literal["5min", "15min", "hour", "day", "month", "span"]
     markets: list[str]
-    source: Literal["submitted", "generated", "both"]
+    source: Literal["submitted", "generated", "both", "market"]
     lifecycle: list[tuple[str, int]] = []
     invalid: str = ""
     supersede: str = ""
@@ -94,8 +94,8 @@ class Dataset(_Model):
 
     @property
     def public(self) -> bool:
-        """System data: fixed names that no scheduling coordinator owns."""
-        return isinstance(self.names, list)
+        """System data: names that no scheduling coordinator owns (fixed, or the TAC areas)."""
+        return isinstance(self.names, list) or self.names == "tac_areas"
 
     @property
     def span(self) -> bool:

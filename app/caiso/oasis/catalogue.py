@@ -4,7 +4,8 @@ publication rule), its CSV columns and the dataset that produces its numbers (se
 
 Column layouts and data item names follow public OASIS files and client code (WIRE.md). Where no
 source shows them (ENE_SLRS, ENE_WIND_SOLAR_SUMMARY, PRC_SPTIE_LMP's tie column, the public-bid
-files), the layout is inferred and listed as such in the README.
+files, SLD_FCST_PEAK, SLD_REN_FCST's data items, ATL_PNODE), the layout is inferred and listed as
+such in the README.
 """
 
 from __future__ import annotations
@@ -161,6 +162,50 @@ REPORTS: dict[str, Report] = {
             ),
             "MW",
             "MW",
+        ),
+        Report(
+            "SLD_FCST_PEAK",
+            frozenset({1}),
+            "peak",
+            (Run("7DA", 60, Publication.DAYS_AHEAD_7),),
+            (*_INTERVAL, "TAC_AREA_NAME", "XML_DATA_ITEM", "MARKET_RUN_ID", "MW", "GROUP"),
+            "MW",
+            "MW",
+            default_market="7DA",
+        ),
+        Report(
+            "SLD_REN_FCST",
+            frozenset({1}),
+            "renewables_forecast",
+            (
+                Run("DAM", 60, _DA),
+                Run("HASP", 60, Publication.HOUR_AHEAD),
+                Run("RTPD", 15, _RT),
+                Run("RTD", 5, _RT),
+                Run("ACTUAL", 60, _RT),
+            ),
+            (
+                *_INTERVAL,
+                "TRADING_HUB",
+                "RENEWABLE_TYPE",
+                "LABEL",
+                "XML_DATA_ITEM",
+                "MARKET_RUN_ID",
+                "MW",
+                "GROUP",
+            ),
+            "MW",
+            "MW",
+        ),
+        Report(
+            "ATL_PNODE",
+            frozenset({1}),
+            "pnodes",
+            (Run("ATL", 60, Publication.DAYS_AHEAD_7),),
+            ("PNODE_ID", "PNODE_TYPE", "ZONE", "START_DATE_GMT", "END_DATE_GMT", "GROUP"),
+            "",
+            "",
+            default_market="ATL",
         ),
         Report(
             "ENE_SLRS",

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from app.caiso.oasis.catalogue import Report
 from app.caiso.oasis.errors import OasisError
-from app.caiso.oasis.market import Block, Series
+from app.caiso.oasis.models import Block, Series
 from app.caiso.pacific import PACIFIC, Interval, day_bounds
 
 NAMESPACE = "http://www.caiso.com/soa/OASISReport_v1.xsd"

@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from app.caiso.market.registry import Registry, registry
 from app.caiso.oasis import codec, errors
 from app.caiso.oasis.catalogue import GROUPS, REPORTS, SINGLE_REPORTS, Report
 from app.caiso.oasis.errors import OasisError
-from app.caiso.oasis.market import LMP_COMPONENTS, Block, Selection, World, blocks, load_world
+from app.caiso.oasis.models import LMP_COMPONENTS, Block, Selection, blocks
 from app.caiso.oasis.tables import group_request
 from app.core import database
 from app.core.pipeline import PACK_KEY, TENANT_KEY, plain_error, realm_of
@@ -100,10 +101,13 @@ class OasisService:
 
     # --- the two resources --------------------------------------------------------------------------
 
-    def _prologue(self, request: Request) -> tuple[World, dict[str, str], Response | None]:
-        """The environment's OASIS world and the request's parameters, or an early answer."""
+    def _prologue(self, request: Request) -> tuple[Registry, dict[str, str], Response | None]:
+        """The environment's market registry and the request's parameters, or an early answer."""
         pack = request.scope[PACK_KEY]
-        world = load_world(pack)
+        world = None
+        if pack.section("caiso", "oasis") is not None:
+            with database.read(self.runtime.engine) as conn:
+                world = registry(conn, realm_of(request.scope))
         if world is None:
             name = f"{pack.manifest.iso} {pack.manifest.environment} ({pack.name})"
             return None, {}, render(404, f"no emulated service at {request.url.path} in {name}", {})  # type: ignore[return-value]
@@ -136,7 +140,7 @@ class OasisService:
         except OasisError as error:
             return self._error(error, now)
 
-    def _single(self, world: World, params: dict[str, str], request: Request, now: datetime) -> Response:
+    def _single(self, world: Registry, params: dict[str, str], request: Request, now: datetime) -> Response:
         report = SINGLE_REPORTS.get(params.get("queryname", ""))
         if report is None:
             raise OasisError(errors.NO_SUCH_REPORT)
@@ -148,7 +152,7 @@ class OasisService:
         selection = Selection(report, runs, start, end, now, nodes, grp_type, filters)
         return self._report(world, selection, version, params, now)
 
-    def _group(self, world: World, params: dict[str, str], request: Request, now: datetime) -> Response:
+    def _group(self, world: Registry, params: dict[str, str], request: Request, now: datetime) -> Response:
         group = GROUPS.get(params.get("groupid", ""))
         if group is None:
             raise OasisError(errors.NO_SUCH_GROUP)
@@ -224,7 +228,7 @@ class OasisService:
         )
 
     def _report(
-        self, world: World, selection: Selection, version: int, params: dict[str, str], now: datetime
+        self, world: Registry, selection: Selection, version: int, params: dict[str, str], now: datetime
     ) -> Response:
         report = selection.report
         source = blocks(world, selection)

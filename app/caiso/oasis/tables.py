@@ -1,12 +1,11 @@
-"""OASIS state: the GroupZip requests whose assembly has started. Everything else OASIS serves is
-generated from the pack (market.py). Declared as a StateModel so that reset, tenants and snapshots
-treat it like any other service's state; the pack seeds no rows, only checks its OASIS files."""
+"""OASIS state: the GroupZip requests whose assembly has started. Everything else OASIS serves is the
+CAISO market's (models.py reads it). Declared as a StateModel so that reset, tenants and snapshots
+treat it like any other service's state; the pack seeds no rows."""
 
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, String, Table
 
-from app.caiso.oasis.market import load_world
 from app.core import database
 from app.core.packs import Pack
 from app.core.state import Rows, StateModel, realm_column
@@ -21,7 +20,6 @@ group_request = Table(
 
 
 def load(pack: Pack) -> Rows:
-    load_world(pack)  # a broken OASIS file stops the pack from loading, naming file:line and field
     return {}
 
 

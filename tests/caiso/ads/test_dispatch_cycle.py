@@ -1,11 +1,14 @@
 """ADS through a generated SOAP client (zeep) against a live isosim: the WSDL of v6 and v7, the
 dispatch-batch polling cycle and instruction responses, as a scheduling coordinator's ADS client
-runs them. Batches are issued every 5 minutes on the simulated clock."""
+runs them. Batches are issued every 5 minutes on the simulated clock; what their instructions say
+(the market's real-time awards) is checked in tests/caiso/market/test_dispatch.py."""
 
 from __future__ import annotations
 
 import base64
+import csv
 import gzip
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,6 +18,8 @@ from zeep.exceptions import Fault
 from zeep.transports import Transport
 
 from app.caiso import catalogue
+
+REGISTRY = Path(__file__).resolve().parents[3] / "fixtures" / "caiso-production" / "market" / "resources.csv"
 
 ALPHA = "CN=sc-alpha-bidder, OU=Trading, O=Alpha Energy Marketing LLC, L=Folsom, ST=CA, C=US"
 BRAVO = "CN=sc-bravo-ops, OU=Operations, O=Bravo Power Cooperative, C=US"
@@ -32,6 +37,23 @@ def client(base: str, subject: str = ALPHA, version: str = "v7") -> zeep.Client:
 
 def unpack(data: bytes) -> etree._Element:
     return etree.fromstring(gzip.decompress(data))
+
+
+def instructed(batch: etree._Element) -> list[str]:
+    return [
+        i.findtext("a:resourceId", namespaces=DOC)
+        for i in batch.iterfind("a:instructions/a:instruction", DOC)
+    ]
+
+
+def dispatched(coordinator: str) -> set[str]:
+    """The coordinator's resources the real-time dispatch instructs, read from the pack's registry."""
+    with REGISTRY.open(newline="") as handle:
+        return {
+            row["resource_id"]
+            for row in csv.DictReader(handle)
+            if row["scheduling_coordinator"] == coordinator and row["resource_type"] in ("GEN", "PDR")
+        }
 
 
 @pytest.fixture
@@ -61,11 +83,8 @@ def test_polling_cycle(ads: str) -> None:
     batch = unpack(service.getDispatchBatch(uids[-1]))
     assert batch.get("batchUID") == uids[-1]
     assert batch.findtext("a:startTime", namespaces=DOC) == "2026-11-18T18:00:00.000Z"
-    resources = [
-        i.findtext("a:resourceId", namespaces=DOC)
-        for i in batch.iterfind("a:instructions/a:instruction", DOC)
-    ]
-    assert resources == ["ALAMIT_7_UNIT1", "ETIWND_6_GRPGEN", "CABAZN_2_WINDS"]  # ALPH's resources only
+    resources = instructed(batch)
+    assert resources and set(resources) <= dispatched("ALPH")  # ALPH's resources only
     assert {
         i.findtext("a:acceptStatus", namespaces=DOC) for i in batch.iterfind(".//a:instruction", DOC)
     } == {"NON_RESPONSE"}
@@ -85,10 +104,9 @@ def test_polling_cycle(ads: str) -> None:
 def test_instruction_responses_show_in_the_batch(ads: str) -> None:
     service = client(ads).service
     uid = service.getDispatchBatchesSinceUID("-1")[-1]
-    assert service.acceptInstruction(uid, "ALAMIT_7_UNIT1") is True
-    assert service.declineInstruction(uid, "ETIWND_6_GRPGEN", "PHYSICAL_LIMITATION") is True
-    dot = float(unpack(service.getDispatchBatch(uid)).findtext(".//a:instruction[2]/a:dot", namespaces=DOC))
-    assert service.partialAcceptInstruction(uid, "CABAZN_2_WINDS", 0.0) is True
+    first, second = instructed(unpack(service.getDispatchBatch(uid)))[:2]
+    assert service.acceptInstruction(uid, first) is True
+    assert service.declineInstruction(uid, second, "PHYSICAL_LIMITATION") is True
     answers = {
         i.findtext("a:resourceId", namespaces=DOC): (
             i.findtext("a:acceptStatus", namespaces=DOC),
@@ -96,20 +114,34 @@ def test_instruction_responses_show_in_the_batch(ads: str) -> None:
         )
         for i in unpack(service.getDispatchBatch(uid)).iterfind(".//a:instruction", DOC)
     }
-    assert answers == {
-        "ALAMIT_7_UNIT1": ("ACCEPT", "sc-alpha-bidder"),
-        "ETIWND_6_GRPGEN": ("DECLINE", "sc-alpha-bidder"),
-        "CABAZN_2_WINDS": ("PARTIAL", "sc-alpha-bidder"),
+    assert {first: answers[first], second: answers[second]} == {
+        first: ("ACCEPT", "sc-alpha-bidder"),
+        second: ("DECLINE", "sc-alpha-bidder"),
     }
-    assert dot > 0
+    clock(ads, "2026-11-18T18:03:00Z")  # the 18:05 batch is sent at 18:02:30
+    newer = service.getDispatchBatchesSinceUID(uid)[0]
+    instruction = unpack(service.getDispatchBatch(newer)).find(".//a:instruction", DOC)
+    resource, dot = (
+        instruction.findtext("a:resourceId", namespaces=DOC),
+        float(instruction.findtext("a:dot", namespaces=DOC)),
+    )
+    assert service.partialAcceptInstruction(newer, resource, dot) is True
+    partial = unpack(service.getDispatchBatch(newer)).find(
+        f".//a:instruction[a:resourceId='{resource}']", DOC
+    )
+    assert partial.findtext("a:acceptStatus", namespaces=DOC) == "PARTIAL"
+
+
+def _first(service, uid: str) -> str:  # type: ignore[no-untyped-def]
+    return instructed(unpack(service.getDispatchBatch(uid)))[0]
 
 
 @pytest.mark.parametrize(
     ("call", "words"),
     [
         (lambda s, uid: s.acceptInstruction(uid, "NO_SUCH_RESOURCE"), "has no instruction"),
-        (lambda s, uid: s.declineInstruction(uid, "ALAMIT_7_UNIT1", ""), "needs a reasonCode"),
-        (lambda s, uid: s.partialAcceptInstruction(uid, "ALAMIT_7_UNIT1", 100000.0), "between"),
+        (lambda s, uid: s.declineInstruction(uid, _first(s, uid), ""), "needs a reasonCode"),
+        (lambda s, uid: s.partialAcceptInstruction(uid, _first(s, uid), 100000.0), "between"),
         (lambda s, uid: s.getDispatchBatch("DISP-00000000-0000-0000-0000-000000000000"), "does not exist"),
     ],
     ids=["unknown-resource", "decline-without-reason", "partial-out-of-range", "unknown-batch"],
@@ -126,11 +158,12 @@ def test_bad_calls_get_a_fault_and_change_nothing(ads: str, call, words: str) ->
 def test_an_instruction_is_answered_once_and_only_before_its_interval_ends(ads: str) -> None:
     service = client(ads).service
     uids = service.getDispatchBatchesSinceUID("-1")
-    assert service.acceptInstruction(uids[-1], "ALAMIT_7_UNIT1") is True
+    resource = _first(service, uids[-1])
+    assert service.acceptInstruction(uids[-1], resource) is True
     with pytest.raises(Fault, match="already been answered"):
-        service.declineInstruction(uids[-1], "ALAMIT_7_UNIT1", "X")
+        service.declineInstruction(uids[-1], resource, "X")
     with pytest.raises(Fault, match="has expired"):
-        service.acceptInstruction(uids[0], "ALAMIT_7_UNIT1")  # 17:05, long over
+        service.acceptInstruction(uids[0], _first(service, uids[0]))  # 17:05, long over
 
 
 def test_a_coordinator_sees_only_its_own_batches(ads: str) -> None:
@@ -145,7 +178,8 @@ def test_trajectory_data_is_new_until_read(ads: str) -> None:
     service = client(ads).service
     assert service.isNewTrajData() is True
     points = unpack(service.getTrajectoryData()).findall("a:point", DOC)
-    assert len(points) == 12 * 3
+    batches = [unpack(service.getDispatchBatch(uid)) for uid in service.getDispatchBatchesSinceUID("-1")]
+    assert len(points) == sum(len(instructed(b)) for b in batches) > 0
     assert service.isNewTrajData() is False
     clock(ads, "2026-11-18T18:03:00Z")
     assert service.isNewTrajData() is True

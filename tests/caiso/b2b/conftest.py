@@ -46,7 +46,7 @@ INFOR = "http://www.caiso.com/soa/AttachmentInfor_v1.xsd"
 XOP = "http://www.w3.org/2004/08/xop/include"
 Tree = dict[str, list[Any]]
 
-# The first resource of Alpha's (ALPH) of each kind in fixtures/caiso-*/b2b/resources.csv.
+# The first resource of Alpha's (ALPH) of each kind in fixtures/caiso-*/market/resources.csv.
 ALPHA_RESOURCES = {
     ("GEN", "GAS"): ("ALAMIT_7_UNIT1", "ALAMT1G_7_B1", 40.0, 175.0),
     ("GEN", "WIND"): ("CABAZN_2_WINDS", "CABAZON_2_N001", 0.0, 80.0),
@@ -55,14 +55,14 @@ ALPHA_RESOURCES = {
     ("PDR", "NA"): ("ALPH_PDR_SCE01", "SCEW_2_N001", 0.0, 12.0),
 }
 
-# One period of each interval, on trading day 2026-11-19 (Pacific), after the tests' clock.
+# One period of each interval, on trading day 2026-11-20 (Pacific), after the tests' clock.
 PERIODS = {
-    "5min": ("2026-11-19T08:00:00Z", "2026-11-19T08:05:00Z"),
-    "15min": ("2026-11-19T08:00:00Z", "2026-11-19T08:15:00Z"),
-    "hour": ("2026-11-19T08:00:00Z", "2026-11-19T09:00:00Z"),
-    "day": ("2026-11-19T08:00:00Z", "2026-11-20T08:00:00Z"),
+    "5min": ("2026-11-20T08:00:00Z", "2026-11-20T08:05:00Z"),
+    "15min": ("2026-11-20T08:00:00Z", "2026-11-20T08:15:00Z"),
+    "hour": ("2026-11-20T08:00:00Z", "2026-11-20T09:00:00Z"),
+    "day": ("2026-11-20T08:00:00Z", "2026-11-21T08:00:00Z"),
     "month": ("2026-12-01T08:00:00Z", "2027-01-01T08:00:00Z"),
-    "span": ("2026-11-19T08:00:00Z", "2026-11-21T08:00:00Z"),
+    "span": ("2026-11-20T08:00:00Z", "2026-11-22T08:00:00Z"),
 }
 # A published day of results (the tests' clock is 2026-11-18 18:00 UTC).
 RESULTS_DAY = ("2026-11-17T08:00:00Z", "2026-11-18T08:00:00Z")
@@ -101,8 +101,8 @@ def _defaults(kind: xmlschema.validators.XsdType) -> str:
         return str(enumeration[0])
     primitive = kind.primitive_type.local_name if hasattr(kind, "primitive_type") else "string"
     return {
-        "dateTime": "2026-11-19T08:00:00Z",
-        "date": "2026-11-19",
+        "dateTime": "2026-11-20T08:00:00Z",
+        "date": "2026-11-20",
         "decimal": "1",
         "float": "1",
         "integer": "1",

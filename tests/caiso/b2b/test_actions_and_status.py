@@ -98,7 +98,7 @@ def test_acknowledging_an_outage_warning_marks_the_outage(soap: TestClient) -> N
 def test_batch_validation_status_reports_a_submission(soap: TestClient) -> None:
     rows = [
         sample_record(spec.dataset("MeterData")),
-        sample_record(spec.dataset("MeterData"), window=("2026-11-19T08:05:00Z", "2026-11-19T08:10:00Z")),
+        sample_record(spec.dataset("MeterData"), window=("2026-11-20T08:05:00Z", "2026-11-20T08:10:00Z")),
     ]
     transaction = submit(soap, "SubmitMeterData_STLMTv1_DocAttach_AP", rows)
     for name in (

@@ -35,8 +35,8 @@ BASE64 = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-s
 REQUEST_RAW_BIDS = (
     '<RequestRawBidSet xmlns="http://www.caiso.com/soa/RequestRawBidSet_v4.xsd#"><MessageHeader>'
     "<TimeDate>2026-11-18T18:00:00Z</TimeDate><Source>caisopy</Source><Version>v20151001</Version></MessageHeader>"
-    "<MessagePayload><RequestRawBidSetRecord><MarketEndTime>2026-11-20T08:00:00Z</MarketEndTime>"
-    "<MarketStartTime>2026-11-19T08:00:00Z</MarketStartTime><SchedulingCoordinatorList>"
+    "<MessagePayload><RequestRawBidSetRecord><MarketEndTime>2026-11-21T08:00:00Z</MarketEndTime>"
+    "<MarketStartTime>2026-11-20T08:00:00Z</MarketStartTime><SchedulingCoordinatorList>"
     "<schedulingCoordinator>ALPH</schedulingCoordinator></SchedulingCoordinatorList></RequestRawBidSetRecord>"
     "</MessagePayload></RequestRawBidSet>"
 )

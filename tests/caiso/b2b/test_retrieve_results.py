@@ -33,7 +33,7 @@ AWARDS = "RetrieveMarketAwards_CMRIv4_AP"
 BRAVO = User(
     name="sc-bravo-ops", certificate_subject="CN=sc-bravo-ops, OU=Operations, O=Bravo Power Cooperative, C=US"
 )
-RESOURCES = Path(__file__).resolve().parents[3] / "fixtures" / "caiso-production" / "b2b" / "resources.csv"
+RESOURCES = Path(__file__).resolve().parents[3] / "fixtures" / "caiso-production" / "market" / "resources.csv"
 ROLE_ERROR = "Invalid role and/or Entity list identifier."
 
 
@@ -191,7 +191,9 @@ def test_asking_for_another_coordinator_gets_caisos_error_in_the_attachment(soap
 
 def test_system_data_is_public_and_names_no_coordinator(soap: TestClient) -> None:
     found = rows(soap, "RetrieveMarketForecast_CMRIv1_AP", marketType="DAM")
-    assert {one(r, "tacArea") for r in found} == {"CA ISO-TAC", "PGE-TAC", "SCE-TAC", "SDGE-TAC", "VEA-TAC"}
+    with (RESOURCES.parent / "tac_areas.csv").open(newline="") as handle:
+        areas = {row["tac_area"] for row in csv.DictReader(handle) if row["caiso"] == "yes"}
+    assert {one(r, "tacArea") for r in found} == {"CA ISO-TAC", *areas}
     assert all("schedulingCoordinator" not in r for r in found)
 
 

@@ -197,7 +197,6 @@ def test_a_resubmitted_bid_supersedes_the_earlier_one(soap: TestClient) -> None:
     second = submit(soap, "SubmitRawBidSet_SIBRv4_AP", [_bid("41.00")])
     found = {one(r, "transactionId"): r for r in retrieve(soap, "RetrieveCurrentBidResults_SIBRv4_AP")}
     assert one(found[first], "status") == "O" and one(found[second], "status") == "V"
-    assert [one(r, "transactionId") for r in retrieve(soap, "RetrieveCleanBidSet_SIBRv4_AP")] == [second]
     assert sorted(one(r, "transactionId") for r in retrieve(soap, "RetrieveRawBidSet_SIBRv4_AP")) == sorted(
         [first, second]
     )
@@ -223,14 +222,6 @@ def test_bids_travel_in_the_cim_bid_shape(soap: TestClient) -> None:
     )
 
 
-def test_a_bid_above_the_soft_cap_is_stored_invalid_with_its_reason(soap: TestClient) -> None:
-    transaction = submit(soap, "SubmitRawBidSet_SIBRv4_AP", [_bid("1500.00")])
-    (result,) = retrieve(soap, "RetrieveCurrentBidResults_SIBRv4_AP", transactionId=transaction)
-    assert one(result, "status") == "I"
-    assert "soft offer cap 1000" in one(result, "errors")
-    assert retrieve(soap, "RetrieveCleanBidSet_SIBRv4_AP") == []
-
-
 def _schedule(start: str, end: str, mw: str = "50.00", **overrides: Any) -> dict:
     window = (start, end)
     return sample_record(
@@ -248,18 +239,18 @@ def _schedule(start: str, end: str, mw: str = "50.00", **overrides: Any) -> dict
         ({"resource": "NO_SUCH_RESOURCE"}, "is not registered to scheduling coordinator ALPH"),
         ({"resource": "DELTA_2_PL1X4"}, "is not registered to scheduling coordinator ALPH"),  # Bravo's
         ({"schedulingCoordinator": "BRVO"}, ROLE_ERROR),
-        ({"start": "2026-11-19T08:30:00Z", "end": "2026-11-19T09:30:00Z"}, "is not one hour interval"),
-        ({"end": "2026-11-19T09:00:00Z"}, "the end must be after the start"),
+        ({"start": "2026-11-20T08:30:00Z", "end": "2026-11-20T09:30:00Z"}, "is not one hour interval"),
+        ({"end": "2026-11-20T09:00:00Z"}, "the end must be after the start"),
     ],
     ids=["above-pmax", "unknown-resource", "another-coordinators", "foreign-sc", "misaligned", "empty"],
 )
 def test_a_bad_record_refuses_the_whole_submission(soap: TestClient, change: dict, words: str) -> None:
-    good = _schedule("2026-11-19T08:00:00Z", "2026-11-19T09:00:00Z", resource="ALAMIT_7_UNIT1")
+    good = _schedule("2026-11-20T08:00:00Z", "2026-11-20T09:00:00Z", resource="ALAMIT_7_UNIT1")
     fields = {k: v for k, v in change.items() if k in ("resource", "schedulingCoordinator")}
     fields.setdefault("resource", "ALAMIT_7_UNIT1")
     bad = _schedule(
-        change.get("start", "2026-11-19T09:00:00Z"),
-        change.get("end", "2026-11-19T10:00:00Z"),
+        change.get("start", "2026-11-20T09:00:00Z"),
+        change.get("end", "2026-11-20T10:00:00Z"),
         change.get("mw", "50.00"),
         **fields,
     )
@@ -270,7 +261,7 @@ def test_a_bad_record_refuses_the_whole_submission(soap: TestClient, change: dic
     assert response.status_code == 500 and words in text
     if words != ROLE_ERROR:
         assert text.startswith("record 2 ")
-    window = ("2026-11-19T08:00:00Z", "2026-11-19T12:00:00Z")
+    window = ("2026-11-20T08:00:00Z", "2026-11-20T12:00:00Z")
     assert retrieve(soap, "RetrieveBaseScheduleResults_BSAPv1_AP", window) == []  # nothing stored
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.caiso.oasis.conftest import fetch, lmp, money
 
-NODES_CSV = Path(__file__).resolve().parents[3] / "fixtures" / "caiso-production" / "oasis" / "nodes.csv"
+NODES_CSV = Path(__file__).resolve().parents[3] / "fixtures" / "caiso-production" / "market" / "nodes.csv"
 HUBS = ["TH_NP15_GEN-APND", "TH_SP15_GEN-APND", "TH_ZP26_GEN-APND"]
 DLAPS = ["DLAP_PGAE-APND", "DLAP_SCE-APND", "DLAP_SDGE-APND", "DLAP_VEA-APND"]
 

@@ -1,0 +1,282 @@
+"""The market's results, as every service reads them: each resource's schedule in a market run of a
+trading day, cleared from the inputs the run had when it closed:
+
+- the clean bids (SIBR records in their bidding window, valid or modified at close; the latest one
+  for an interval wins), falling back in real time on the day-ahead bid and, for resource-adequacy
+  resources, on the bid CAISO generates;
+- the outages in force (OMS records approved when the run closed).
+
+Clearing is deterministic in those inputs, so results are cached by them: computed once, the same
+for every tenant holding the same bids, and unchanged by anything submitted after the close (the
+bidding window refuses it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.caiso.b2b.tables import record as record_table
+from app.caiso.market import bids, outages, timeline
+from app.caiso.market.clearing import Offer, Schedule, clear, generated_offer
+from app.caiso.market.registry import Node, Registry, Resource
+from app.caiso.market.system import RUNS, System
+from app.caiso.pacific import Interval, day_bounds, intervals
+from app.core.clock import naive_utc, utc
+
+BID_DATASET, OUTAGE_DATASET = "RawBid", "ResourceOutage"
+SCHEDULE_RUNS = ("DAM", "RTPD", "RTD")  # the runs that award resources (IFM, FMM, RTD)
+
+
+@dataclass(frozen=True)
+class _StoredBid:
+    record_id: str
+    received: datetime
+    stored: str | None
+    stored_at: datetime | None
+    at_close: str
+    bid: bids.Bid
+
+    def counts(self, close: datetime) -> bids.Bid | None:
+        """The clean bid as the market saw it at `close`, or None if it did not count."""
+        if self.received > close:
+            return None
+        stored = self.stored if self.stored_at is not None and self.stored_at <= close else None
+        final = bids.status(stored, self.at_close, self.bid.market, self.bid.start, close)
+        return bids.cleaned(self.bid, final) if final in bids.CLEARED_STATUSES else None
+
+
+@dataclass(frozen=True)
+class _StoredOutage:
+    received: datetime
+    stored: str | None
+    stored_at: datetime | None
+    pending_until: datetime | None
+    outage: outages.Outage
+
+    def in_force(self, close: datetime) -> bool:
+        if self.received > close:
+            return False
+        o = self.outage
+        found = outages.status(
+            self.stored, self.stored_at, self.received, o.start, o.end, self.pending_until, close
+        )
+        return found in outages.IN_FORCE
+
+
+def _bids(
+    conn: Connection, realm: str, resources: list[Resource], markets: list[str], day: date, now: datetime
+) -> dict[str, list[_StoredBid]]:
+    start, end = day_bounds(day)
+    t = record_table
+    rows = conn.execute(
+        select(
+            t.c.record_id,
+            t.c.name,
+            t.c.market_type,
+            t.c.start_time,
+            t.c.end_time,
+            t.c.received_at,
+            t.c.status,
+            t.c.status_at,
+            t.c.fields,
+        )
+        .where(
+            t.c.realm == realm,
+            t.c.dataset == BID_DATASET,
+            t.c.scheduling_coordinator.in_(sorted({r.scheduling_coordinator for r in resources})),
+            t.c.name.in_([r.resource_id for r in resources]),
+            t.c.market_type.in_(markets),
+            t.c.start_time < naive_utc(end),
+            t.c.end_time > naive_utc(start),
+            t.c.received_at <= naive_utc(now),
+        )
+        .order_by(t.c.received_at, t.c.record_id)
+    )
+    found: dict[str, list[_StoredBid]] = defaultdict(list)
+    for row in rows:
+        content: dict[str, Any] = json.loads(row.fields)
+        try:
+            bid = bids.parse(
+                content["tree"], row.name, row.market_type, utc(row.start_time), utc(row.end_time)
+            )
+        except (bids.BidError, KeyError, TypeError, AttributeError):
+            continue  # not a bid the market can read (it was refused or marked invalid on arrival)
+        found[row.name].append(
+            _StoredBid(
+                row.record_id,
+                utc(row.received_at),
+                row.status,
+                utc(row.status_at) if row.status_at else None,
+                content.get("at_close", ""),
+                bid,
+            )
+        )
+    return found
+
+
+def _outages(
+    conn: Connection, realm: str, resources: list[Resource], day: date, now: datetime
+) -> dict[str, list[_StoredOutage]]:
+    start, end = day_bounds(day)
+    t = record_table
+    rows = conn.execute(
+        select(t.c.name, t.c.start_time, t.c.end_time, t.c.received_at, t.c.status, t.c.status_at, t.c.fields)
+        .where(
+            t.c.realm == realm,
+            t.c.dataset == OUTAGE_DATASET,
+            t.c.scheduling_coordinator.in_(sorted({r.scheduling_coordinator for r in resources})),
+            t.c.name.in_([r.resource_id for r in resources]),
+            t.c.start_time < naive_utc(end),
+            t.c.end_time > naive_utc(start),
+            t.c.received_at <= naive_utc(now),
+        )
+        .order_by(t.c.received_at, t.c.record_id)
+    )
+    found: dict[str, list[_StoredOutage]] = defaultdict(list)
+    for row in rows:
+        content: dict[str, Any] = json.loads(row.fields)
+        received = utc(row.received_at)
+        if content.get("warning"):
+            pending: datetime | None = None
+        elif content.get("acknowledged"):
+            pending = datetime.fromisoformat(content["acknowledged"])
+        else:
+            pending = received
+        outage = outages.Outage(
+            row.name, utc(row.start_time), utc(row.end_time), outages.availability(content.get("tree", {}))
+        )
+        found[row.name].append(
+            _StoredOutage(
+                received, row.status, utc(row.status_at) if row.status_at else None, pending, outage
+            )
+        )
+    return found
+
+
+def _latest(stored: list[_StoredBid], close: datetime, instant: datetime) -> bids.Bid | None:
+    """The clean bid in force for an interval: the latest one received that counted at close."""
+    chosen = None
+    for item in stored:  # in order of reception
+        if item.bid.start <= instant < item.bid.end:
+            bid = item.counts(close)
+            if bid is not None:
+                chosen = bid
+    return chosen
+
+
+def _offer(bid: bids.Bid | None, instant: datetime) -> Offer | None:
+    if bid is None:
+        return None
+    energy = bid.schedule(bids.ENERGY, instant)
+    ancillary = []
+    for product in bids.PRODUCTS[1:]:
+        found = bid.schedule(product, instant)
+        if found is not None and found.curve:
+            ancillary.append((product, found.curve[0][0], found.curve[0][1]))
+    if energy is None and not ancillary:
+        return None
+    return Offer(
+        energy.curve if energy else (),
+        energy.self_mw if energy else None,
+        tuple(ancillary),
+    )
+
+
+def _close(run: str, iv: Interval) -> datetime:
+    return timeline.bid_close(RUNS[run].market, iv.start)
+
+
+@lru_cache(maxsize=2048)
+def _cleared(
+    resource: Resource,
+    node: Node,
+    system: System,
+    run: str,
+    day: date,
+    offers: tuple[Offer | None, ...],
+    caps: tuple[float | None, ...],
+    committed: tuple[bool, ...] | None,
+) -> Schedule:
+    return clear(resource, node, system, run, day, offers, caps, committed)
+
+
+def schedules(
+    conn: Connection,
+    realm: str,
+    registry: Registry,
+    resources: list[Resource],
+    run: str,
+    day: date,
+    now: datetime,
+) -> list[Schedule]:
+    """Each resource's schedule in the run (DAM, RTPD or RTD) of the trading day, every interval of
+    it (callers show only what is published)."""
+    assert run in SCHEDULE_RUNS, run
+    resources = [r for r in resources if registry.node(r.pnode) is not None]
+    if not resources:
+        return []
+    real_time = run != "DAM"
+    stored = _bids(conn, realm, resources, ["DAM", "RTM"] if real_time else ["DAM"], day, now)
+    held = _outages(conn, realm, resources, day, now)
+    ivs = intervals(day, RUNS[run].minutes)
+    closes = [_close(run, iv) for iv in ivs]
+    system = registry.system
+    day_ahead = (
+        {s.resource.resource_id: s for s in schedules(conn, realm, registry, resources, "DAM", day, now)}
+        if real_time
+        else {}
+    )
+    found = []
+    for resource in resources:
+        node = registry.node(resource.pnode)
+        assert node is not None
+        mine = stored.get(resource.resource_id, [])
+        rt_bids = [b for b in mine if b.bid.market == "RTM"]
+        da_bids = [b for b in mine if b.bid.market == "DAM"]
+        offers: list[Offer | None] = []
+        for iv, close in zip(ivs, closes, strict=True):
+            offer = None
+            if real_time and resource.resource_type == "LOAD":
+                # Loads do not bid in real time: their day-ahead schedule stands.
+                hour = _day_ahead_at(day_ahead.get(resource.resource_id), iv)
+                offer = Offer(self_mw=hour) if hour else None
+            else:
+                if real_time:
+                    offer = _offer(_latest(rt_bids, close, iv.start), iv.start)
+                if offer is None:
+                    da_close = timeline.dam_close(day)
+                    offer = _offer(_latest(da_bids, da_close, iv.start), iv.start)
+                if offer is None:
+                    offer = generated_offer(resource, node, system, run, day, iv)
+            offers.append(offer)
+        caps: list[float | None] = []
+        for iv, close in zip(ivs, closes, strict=True):
+            cap = None
+            for item in held.get(resource.resource_id, []):
+                limit = item.outage.cap(iv.start, iv.end)
+                if limit is not None and item.in_force(close):
+                    cap = limit if cap is None else min(cap, limit)
+            caps.append(cap)
+        committed = None
+        if real_time:
+            da = day_ahead.get(resource.resource_id)
+            committed = tuple((_day_ahead_at(da, iv) or 0) > 0 for iv in ivs)
+        found.append(_cleared(resource, node, system, run, day, tuple(offers), tuple(caps), committed))
+    return found
+
+
+def _day_ahead_at(schedule: Schedule | None, iv: Interval) -> float | None:
+    """The day-ahead cleared MW of the hour holding a real-time interval."""
+    if schedule is None:
+        return None
+    for hour, cleared in zip(schedule.intervals, schedule.cleared, strict=True):
+        if hour.start <= iv.start < hour.end:
+            return cleared
+    return None
