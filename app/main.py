@@ -13,6 +13,7 @@ from app.caiso.b2b import tables as b2b_tables
 from app.caiso.market import tables as market_tables
 from app.caiso.oasis import routes as oasis_routes
 from app.caiso.oasis import tables as oasis_tables
+from app.caiso.outlook import routes as outlook_routes
 from app.caiso.soap import routes as soap_routes
 from app.control.routes import router as control_router
 from app.core.pipeline import PACK_KEY, Pipeline, ServiceMount, plain_error
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services = [
         ServiceMount(ibt_routes.MOUNT, ibt_errors.render, ibt_routes.IbtService(runtime)),
         ServiceMount(oasis_routes.MOUNT, oasis_routes.render, oasis_routes.OasisService(runtime)),
+        ServiceMount(outlook_routes.MOUNT, outlook_routes.render, outlook_routes.OutlookService(runtime)),
     ]
     ads_routes.register()
     b2b_routes.register()

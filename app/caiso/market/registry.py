@@ -256,7 +256,10 @@ def check_rows(rows: Rows) -> None:
             except ValueError as error:  # pydantic's ValidationError is a ValueError
                 raise ValueError(f"{table.name}: {str(error).splitlines()[0]}") from None
             items.append(item)
-        _unique(table, [i.model_dump() for i in items])
+        try:
+            _unique(table, [i.model_dump() for i in items])
+        except ValueError as error:
+            raise ValueError(f"{table.name}: {error}") from None
 
 
 # --- from a realm -----------------------------------------------------------------------------------

@@ -160,33 +160,35 @@ def _outages(
     return found
 
 
-def _latest(stored: list[_StoredBid], close: datetime, instant: datetime) -> bids.Bid | None:
-    """The clean bid in force for an interval: the latest one received that counted at close."""
-    chosen = None
-    for item in stored:  # in order of reception
+def _in_force(stored: list[_StoredBid], close: datetime, instant: datetime) -> list[bids.Bid]:
+    """The clean bids covering an interval that counted at close, in order of reception (a newer
+    submission has made the older ones obsolete; records of one submission stand together)."""
+    found = []
+    for item in stored:
         if item.bid.start <= instant < item.bid.end:
             bid = item.counts(close)
             if bid is not None:
-                chosen = bid
-    return chosen
+                found.append(bid)
+    return found
 
 
-def _offer(bid: bids.Bid | None, instant: datetime) -> Offer | None:
-    if bid is None:
-        return None
-    energy = bid.schedule(bids.ENERGY, instant)
-    ancillary = []
-    for product in bids.PRODUCTS[1:]:
-        found = bid.schedule(product, instant)
-        if found is not None and found.curve:
-            ancillary.append((product, found.curve[0][0], found.curve[0][1]))
+def _offer(held: list[bids.Bid], instant: datetime) -> Offer | None:
+    """What the bids in force offer for the interval: each product's latest schedule."""
+    chosen: dict[str, bids.Schedule] = {}
+    for bid in held:
+        for product in bids.PRODUCTS:
+            found = bid.schedule(product, instant)
+            if found is not None:
+                chosen[product] = found
+    energy = chosen.get(bids.ENERGY)
+    ancillary = tuple(
+        (product, found.curve[0][0], found.curve[0][1])
+        for product, found in chosen.items()
+        if product != bids.ENERGY and found.curve
+    )
     if energy is None and not ancillary:
         return None
-    return Offer(
-        energy.curve if energy else (),
-        energy.self_mw if energy else None,
-        tuple(ancillary),
-    )
+    return Offer(energy.curve if energy else (), energy.self_mw if energy else None, ancillary)
 
 
 def _close(run: str, iv: Interval) -> datetime:
@@ -249,10 +251,10 @@ def schedules(
                 offer = Offer(self_mw=hour) if hour else None
             else:
                 if real_time:
-                    offer = _offer(_latest(rt_bids, close, iv.start), iv.start)
+                    offer = _offer(_in_force(rt_bids, close, iv.start), iv.start)
                 if offer is None:
                     da_close = timeline.dam_close(day)
-                    offer = _offer(_latest(da_bids, da_close, iv.start), iv.start)
+                    offer = _offer(_in_force(da_bids, da_close, iv.start), iv.start)
                 if offer is None:
                     offer = generated_offer(resource, node, system, run, day, iv)
             offers.append(offer)

@@ -207,7 +207,7 @@ def _storage(hour: float, month: int) -> float:
     return STORAGE_MW * (charge + discharge) * 0.75
 
 
-def _hydro(hour: float, month: int, water: float) -> float:
+def hydro(hour: float, month: int, water: float) -> float:
     """Hydro output: run-of-river all day, reservoirs saved for the evening."""
     evening = math.exp(-(((hour - 20.5) / 2.5) ** 2))
     return HYDRO_MONTH[month] * water * (0.55 + 0.35 * evening)
@@ -262,7 +262,7 @@ def system_day(system: System, day: date, run_name: str) -> Day:
                 wind += output
         storage = _storage(hour, month)
         scheduled = imports * (0.85 - 0.35 * math.exp(-(((hour - 19.0) / 2.5) ** 2)))
-        must_run = NUCLEAR + GEOTHERMAL + BIOMASS + _hydro(hour, month, water)
+        must_run = NUCLEAR + GEOTHERMAL + BIOMASS + hydro(hour, month, water)
         residual = load - solar - wind - must_run - scheduled - storage
         residuals.append(residual)
         parts.append((load, solar, wind, storage, scheduled))

@@ -439,6 +439,7 @@ def call(
     payload: bytes | None,
     environment: str = "Production",
     subject: str | None = None,
+    tenant: str | None = None,
     **options: Any,
 ) -> httpx.Response:
     found = endpoint(name)
@@ -447,6 +448,7 @@ def call(
         "Content-Type": content_type,
         "SOAPAction": f'"http://www.caiso.com/soa/{found.operation}"',
         **cert(subject or ALPHA.certificate_subject),
+        **({"X-Isosim-Tenant": tenant} if tenant else {}),
     }
     return client.post(url(found, environment), content=body, headers=headers)
 
