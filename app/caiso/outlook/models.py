@@ -23,11 +23,11 @@ def _clock(instant: datetime) -> str:
     return instant.astimezone(PACIFIC).strftime("%H:%M")
 
 
-def fuelsource(registry: Registry, day: date, now: datetime) -> list[dict[str, float | None | str]]:
+def fuelsource(registry: Registry, day: date, now: datetime) -> list[dict[str, float | str | None]]:
     found = system.system_day(registry.system, day, "RTD")
     today = system.daily(registry.seed, day)
     areas = [a for a in registry.tac_areas if a.caiso]
-    rows: list[dict[str, float | None | str]] = []
+    rows: list[dict[str, float | str | None]] = []
     for iv, point in zip(found.intervals, found.points, strict=True):
         if iv.end > now:
             break
