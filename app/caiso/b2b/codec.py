@@ -74,11 +74,12 @@ def write(shape: Shape, content: Tree) -> str:
             continue
         name = child.name
         for value in found:
-            if isinstance(value, dict):
+            if type(value) is str:  # the common case first: a leaf's text
+                if value:
+                    text = escape(value) if ("&" in value or "<" in value or ">" in value) else value
+                    parts.append(f"<{name}>{text}</{name}>")
+            elif isinstance(value, dict):
                 parts.append(f"<{name}>{write(child, value)}</{name}>")
-            elif value:
-                text = escape(value) if ("&" in value or "<" in value or ">" in value) else value
-                parts.append(f"<{name}>{text}</{name}>")
     return "".join(parts)
 
 

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Union
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
@@ -286,21 +287,23 @@ def _value(column: spec.Field, name: Name, u: float, hour: float) -> str:
     return f"{initials}{int(u * 1e8):08d}"  # text
 
 
-def _interval_leaves(start: datetime, end: datetime) -> dict[str, str]:
-    """The elements of TradeIntervalData that the interval itself says."""
+@lru_cache(maxsize=65536)
+def _interval_leaves(start: datetime, end: datetime) -> tuple[tuple[str, str], ...]:
+    """The elements of TradeIntervalData that the interval itself says (cached: every record of a
+    retrieve has the same intervals)."""
     local = start.astimezone(pacific.PACIFIC)
     minutes = int((end - start).total_seconds() // 60)
     day_start = pacific.day_bounds(local.date())[0]
     hour = int((start - day_start).total_seconds() // 3600) + 1
     number = 1 + int(((start - day_start).total_seconds() % 3600) // (minutes * 60)) if minutes < 60 else 1
-    return {
-        "intervalStartTime": start.strftime(WIRE_TIME),
-        "intervalEndTime": end.strftime(WIRE_TIME),
-        "HR": str(hour),
-        "intervalNum": str(number),
-        "intervalDuration": str(minutes),
-        "tradeDate": local.date().isoformat(),
-    }
+    return (
+        ("intervalStartTime", start.strftime(WIRE_TIME)),
+        ("intervalEndTime", end.strftime(WIRE_TIME)),
+        ("HR", str(hour)),
+        ("intervalNum", str(number)),
+        ("intervalDuration", str(minutes)),
+        ("tradeDate", local.date().isoformat()),
+    )
 
 
 def _nest(content: Tree, path: str, value: str) -> None:
@@ -318,7 +321,7 @@ def _nest(content: Tree, path: str, value: str) -> None:
 
 def interval_stamp(point_names: set[str], start: datetime, end: datetime) -> Tree:
     """What an interval element says of the interval itself, limited to the elements it has."""
-    return {k: [v] for k, v in _interval_leaves(start, end).items() if k in point_names}
+    return {k: [v] for k, v in _interval_leaves(start, end) if k in point_names}
 
 
 def record_base(
@@ -437,6 +440,8 @@ def _span_record(
 
 def matches(record: Record, query: Query) -> bool:
     """Whether a record passes the request's filters (on elements the record has)."""
+    if not query.filters:
+        return True
     from app.caiso.b2b.codec import values  # the codec owns tree paths
 
     for path, wanted in query.filters.items():
@@ -524,7 +529,6 @@ def retrieve(
     dataset = spec.dataset(operation.dataset)
     coordinators = [] if dataset.public else coordinators_for(query.coordinators, own)
     found: list[Record] = []
-    points = 0
     generated = dataset.generated and not operation.submitted_only and not query.transaction_id
     if generated and query.start is not None and query.end is not None:
         names = [
@@ -532,25 +536,15 @@ def retrieve(
             for n in reference.names(dataset, coordinators)
             if (not query.names or n.name in query.names) and (not query.filters or _name_matches(n, query))
         ]
-        for item in generate(reference, dataset, shape, names, query, now):
-            if not matches(item, query):
-                continue
-            found.append(item)
-            points += max(1, len(item.intervals))
-            if points > MAX_RECORDS:
-                raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
+        found = _within_limit(generate(reference, dataset, shape, names, query, now), query)
     if dataset.source == "market" and query.start is not None and query.end is not None:
         from app.caiso.b2b import results  # results reads the market, which reads B2B records
 
         known = reference.names(dataset, coordinators)
         names = [n for n in known if not query.names or n.name in query.names]
-        for item in results.records(conn, realm, reference.registry, dataset, shape, names, query, now):
-            if not matches(item, query):
-                continue
-            found.append(item)
-            points += max(1, len(item.intervals))
-            if points > MAX_RECORDS:
-                raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
+        found = _within_limit(
+            results.records(conn, realm, reference.registry, dataset, shape, names, query, now), query
+        )
     if dataset.submitted:
         found.extend(r for r in stored(conn, realm, dataset, coordinators, query, now) if matches(r, query))
     statuses = operation.statuses or query.statuses
@@ -558,6 +552,20 @@ def retrieve(
         found = [r for r in found if r.status in statuses]
     if len(found) > MAX_RECORDS:
         raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
+    return found
+
+
+def _within_limit(made: Iterator[Record], query: Query) -> list[Record]:
+    """The records that pass the request's filters, refused past CAISO's retrieval limit (counted
+    in intervals) as soon as it is passed, before more are made."""
+    found, points = [], 0
+    for item in made:
+        if not matches(item, query):
+            continue
+        found.append(item)
+        points += max(1, len(item.intervals))
+        if points > MAX_RECORDS:
+            raise SoapFault(f"the request selects more than {MAX_RECORDS} records; narrow the window")
     return found
 
 

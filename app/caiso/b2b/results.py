@@ -9,7 +9,7 @@ Numbers are written as CAISO writes them: the shortest decimal, MW to 2 places, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -44,11 +44,11 @@ def price(scaled: int) -> str:
 
 @dataclass
 class Series:
-    """One record's worth of a day: its record-level codes and, per interval, its values (an interval
-    without values is not part of the record)."""
+    """One record's worth of a day: its record-level codes and, per element, its value in each
+    interval (None: the interval is not part of the record)."""
 
     codes: dict[str, str]
-    values: list[dict[str, str] | None]
+    columns: dict[str, Sequence[str | None]]
 
 
 class _Runs:
@@ -92,25 +92,19 @@ def _awards(day: Day) -> Built:
     found = day.schedule()
     if found is None:
         return (), []
+
+    def award(product: str, kind: str, values: Sequence[float]) -> Series:
+        return Series({"product": product, "scheduleType": kind}, {"MW": [mw(v) for v in values]})
+
     series = [
-        Series({"product": "EN", "scheduleType": "CLEARED"}, [{"MW": mw(v)} for v in found.cleared]),
-        Series({"product": "EN", "scheduleType": "MARKET"}, [{"MW": mw(v)} for v in found.market_mw]),
-        Series({"product": "EN", "scheduleType": "SELF"}, [{"MW": mw(v)} for v in found.self_mw]),
+        award("EN", "CLEARED", found.cleared),
+        award("EN", "MARKET", found.market_mw),
+        award("EN", "SELF", found.self_mw),
     ]
     for product, awarded in found.ancillary.items():
-        for kind in ("CLEARED", "MARKET"):
-            series.append(
-                Series({"product": product, "scheduleType": kind}, [{"MW": mw(v)} for v in awarded])
-            )
+        series += [award(product, "CLEARED", awarded), award(product, "MARKET", awarded)]
     if day.run == "DAM":
-        series.append(
-            Series({"product": "RC_AWD", "scheduleType": "MARKET"}, [{"MW": mw(v)} for v in found.ruc_award])
-        )
-        series.append(
-            Series(
-                {"product": "RC_CAP", "scheduleType": "MARKET"}, [{"MW": mw(v)} for v in found.ruc_capacity]
-            )
-        )
+        series += [award("RC_AWD", "MARKET", found.ruc_award), award("RC_CAP", "MARKET", found.ruc_capacity)]
     return found.intervals, series
 
 
@@ -118,29 +112,27 @@ def _schedule_prices(day: Day) -> Built:
     found = day.schedule()
     if found is None:
         return (), []
-    values: list[dict[str, str] | None] = [
-        {
-            "LMP": price(c.lmp),
-            "energyComponent": price(c.energy),
-            "congestionComponent": price(c.congestion),
-            "lossComponent": price(c.loss),
-            "ghgComponent": price(c.ghg),
-        }
-        for c in found.prices
-    ]
-    return found.intervals, [Series({}, values)]
+    parts = found.prices
+    columns: dict[str, Sequence[str | None]] = {
+        "LMP": [price(c.lmp) for c in parts],
+        "energyComponent": [price(c.energy) for c in parts],
+        "congestionComponent": [price(c.congestion) for c in parts],
+        "lossComponent": [price(c.loss) for c in parts],
+        "ghgComponent": [price(c.ghg) for c in parts],
+    }
+    return found.intervals, [Series({}, columns)]
 
 
 def _market_schedules(day: Day) -> Built:
     found = day.schedule()
     if found is None:
         return (), []
-    series = [
-        Series({"scheduleType": "SELF"}, [{"scheduleMW": mw(v)} for v in found.self_mw]),
-        Series({"scheduleType": "MARKET"}, [{"scheduleMW": mw(v)} for v in found.market_mw]),
-    ]
+    kinds = {"SELF": found.self_mw, "MARKET": found.market_mw}
     if found.ruc_award:
-        series.append(Series({"scheduleType": "RUC"}, [{"scheduleMW": mw(v)} for v in found.ruc_award]))
+        kinds["RUC"] = found.ruc_award
+    series = [
+        Series({"scheduleType": k}, {"scheduleMW": [mw(v) for v in values]}) for k, values in kinds.items()
+    ]
     return found.intervals, series
 
 
@@ -150,15 +142,15 @@ def _instructions(day: Day) -> Built:
         return (), []
     before = day.schedule(day=day.day - timedelta(days=1))
     previous = before.cleared[-1] if before is not None and before.cleared else 0.0
-    starts: list[dict[str, str] | None] = []
-    stops: list[dict[str, str] | None] = []
+    starts: list[str | None] = []
+    stops: list[str | None] = []
     for cleared in found.cleared:
-        starts.append({"targetMW": mw(cleared)} if previous <= 0 < cleared else None)
-        stops.append({"targetMW": "0"} if cleared <= 0 < previous else None)
+        starts.append(mw(cleared) if previous <= 0 < cleared else None)
+        stops.append("0" if cleared <= 0 < previous else None)
         previous = cleared
     return found.intervals, [
-        Series({"instructionType": "STARTUP"}, starts),
-        Series({"instructionType": "SHUTDOWN"}, stops),
+        Series({"instructionType": "STARTUP"}, {"targetMW": starts}),
+        Series({"instructionType": "SHUTDOWN"}, {"targetMW": stops}),
     ]
 
 
@@ -166,25 +158,24 @@ def _mpm(day: Day) -> Built:
     found = day.schedule()
     if found is None:
         return (), []
-    values: list[dict[str, str] | None] = []
+    columns: dict[str, list[str | None]] = {
+        k: [] for k in ("competitiveLMP", "bidPrice", "defaultEnergyBid", "mitigatedBidPrice")
+    }
     mitigated = False
     for components, marginal, deb in zip(found.prices, found.marginal, found.default_bid, strict=True):
         if marginal is None or deb is None:
-            values.append(None)
+            for values in columns.values():
+                values.append(None)
             continue
         competitive = (components.lmp - components.congestion) / prices.UNIT
         floor = max(deb, competitive)
         applies = components.congestion > 0 and marginal > floor
         mitigated = mitigated or applies
-        values.append(
-            {
-                "competitiveLMP": number(competitive, prices.PRICE_SCALE),
-                "bidPrice": number(marginal, 2),
-                "defaultEnergyBid": number(deb, 2),
-                "mitigatedBidPrice": number(floor if applies else marginal, 2),
-            }
-        )
-    return found.intervals, [Series({"mitigated": "true" if mitigated else "false"}, values)]
+        columns["competitiveLMP"].append(number(competitive, prices.PRICE_SCALE))
+        columns["bidPrice"].append(number(marginal, 2))
+        columns["defaultEnergyBid"].append(number(deb, 2))
+        columns["mitigatedBidPrice"].append(number(floor if applies else marginal, 2))
+    return found.intervals, [Series({"mitigated": "true" if mitigated else "false"}, columns)]
 
 
 ENERGY_TYPES = ("DASE", "DSSE", "DMLE", "TEE", "RTSSE", "MLE", "OE")
@@ -218,7 +209,7 @@ def _expected_energy(day: Day) -> Built:
         totals["OE"][n] = round(totals["TEE"][n], 2) - round(totals["DASE"][n], 2)
     # Real-time energy is known once every interval of the hour has run.
     series = [
-        Series({"energyType": kind}, [{"expectedEnergyMWh": mw(v)} for v in totals[kind]])
+        Series({"energyType": kind}, {"expectedEnergyMWh": [mw(v) for v in totals[kind]]})
         for kind in ENERGY_TYPES
     ]
     return ahead.intervals, series
@@ -235,11 +226,11 @@ def _forecast(day: Day) -> Built:
         chosen = [a for a in areas if a.tac_area == day.name.name]
         if not chosen:
             return (), []
-    values: list[dict[str, str] | None] = []
+    values = []
     for iv in ivs:
         total = sum(round(system.area_load(day.registry.seed, a, iv, run.forecast) * 100) for a in chosen)
-        values.append({"forecastMW": number(total / 100, 2)})
-    return ivs, [Series({}, values)]
+        values.append(number(total / 100, 2))
+    return ivs, [Series({}, {"forecastMW": values})]
 
 
 BUILDERS: dict[str, Callable[[Day], Built]] = {
@@ -271,6 +262,7 @@ def records(
     point_names = {c.name for c in point_shape.children} if point_shape is not None else set()
     days = pacific.trading_days(query.start, query.end)
     runs = _Runs(conn, realm, registry, names, now)
+    stamps: dict[pacific.Interval, Tree] = {}  # what each interval says of itself, worked out once
     for market, execution in dataset.market_pairs:
         if (query.market and market != query.market) or (query.execution and execution != query.execution):
             continue
@@ -289,13 +281,18 @@ def records(
                 for item in series:
                     key = tuple(sorted(item.codes.items()))
                     codes, points, spans = held.setdefault(key, (item.codes, [], []))
+                    columns = [(k, v) for k, v in item.columns.items() if k in point_names]
+                    gaps = any(None in v for _, v in columns)  # some intervals are not in the record
                     for n in chosen:
-                        values = item.values[n]
-                        if values is None:
+                        if gaps and any(v[n] is None for _, v in columns):
                             continue
                         iv = ivs[n]
-                        point = interval_stamp(point_names, iv.start, iv.end)
-                        point.update({k: [v] for k, v in values.items() if k in point_names})
+                        stamp = stamps.get(iv)
+                        if stamp is None:
+                            stamp = stamps[iv] = interval_stamp(point_names, iv.start, iv.end)
+                        point = dict(stamp)  # its lists are shared, never changed
+                        for k, v in columns:
+                            point[k] = [v[n]]  # type: ignore[list-item]
                         points.append(point)
                         spans.append((iv.start, iv.end))
             for codes, points, spans in held.values():

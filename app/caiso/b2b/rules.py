@@ -126,12 +126,7 @@ class OutageRules(Rules):
         return Verdict(extra={"warning": warning} if warning else {})
 
     def status(self, stored: Stored, now: datetime) -> str:
-        if stored.extra.get("warning"):
-            pending: datetime | None = None
-        elif stored.extra.get("acknowledged"):
-            pending = datetime.fromisoformat(stored.extra["acknowledged"])
-        else:
-            pending = stored.received
+        pending = outages.pending_until(stored.extra, stored.received)
         return outages.status(
             stored.status, stored.status_at, stored.received, stored.start, stored.end, pending, now
         )

@@ -27,6 +27,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from app.caiso.market import prices
 from app.caiso.market.registry import Node, Resource
@@ -58,7 +59,7 @@ class Schedule:
     run: str
     day: date
     intervals: tuple[Interval, ...]
-    prices: tuple[prices.Components, ...]  # at the resource's pricing node
+    prices: prices.NodeDay  # at the resource's pricing node
     available: tuple[float, ...]
     self_mw: tuple[float, ...]
     market_mw: tuple[float, ...]
@@ -68,7 +69,7 @@ class Schedule:
     marginal: tuple[float | None, ...] = ()  # the price of the last energy segment awarded
     default_bid: tuple[float | None, ...] = ()  # the default energy bid at that MW (MPM)
 
-    @property
+    @cached_property
     def cleared(self) -> tuple[float, ...]:
         return tuple(round(s + m, 2) for s, m in zip(self.self_mw, self.market_mw, strict=True))
 
@@ -197,7 +198,7 @@ def clear(
 def _commit(
     resource: Resource,
     offers: tuple[Offer | None, ...],
-    node_prices: tuple[prices.Components, ...],
+    node_prices: prices.NodeDay,
     selfs: list[float],
     markets: list[float],
     marginals: list[float | None],

@@ -33,6 +33,16 @@ def warning(start: datetime, now: datetime) -> str:
     return WARNING if start - now < SHORT_NOTICE else ""
 
 
+def pending_until(extra: dict[str, Any], received: datetime) -> datetime | None:
+    """When an outage stopped waiting on its warning: its acknowledgement, or its reception if it
+    had no warning; None while a warning waits. `extra` is what was kept with the record."""
+    if extra.get("warning"):
+        return None
+    if extra.get("acknowledged"):
+        return datetime.fromisoformat(extra["acknowledged"])
+    return received
+
+
 def status(
     stored: str | None,
     stored_at: datetime | None,

@@ -11,6 +11,8 @@ holds exactly as printed, in OASIS and in CMRI alike.
 from __future__ import annotations
 
 import random
+from array import array
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -39,23 +41,38 @@ def _rng(*parts: object) -> random.Random:
     return random.Random("|".join(str(p) for p in parts))
 
 
+class NodeDay:
+    """A node's prices in every interval of a run's trading day, kept as compact integer arrays (a
+    cache of many node-days stays small); item n is interval n's Components."""
+
+    __slots__ = ("congestion", "energy", "ghg", "loss")
+
+    def __init__(self, energy: array[int], congestion: array[int], loss: array[int], ghg: array[int]) -> None:
+        self.energy, self.congestion, self.loss, self.ghg = energy, congestion, loss, ghg
+
+    def __len__(self) -> int:
+        return len(self.energy)
+
+    def __getitem__(self, n: int) -> Components:
+        return Components(self.energy[n], self.congestion[n], self.loss[n], self.ghg[n])
+
+    def __iter__(self) -> Iterator[Components]:
+        return map(Components, self.energy, self.congestion, self.loss, self.ghg)
+
+
 @lru_cache(maxsize=8192)
-def node_day(system: System, node: Node, run: str, day: date) -> tuple[Components, ...]:
+def node_day(system: System, node: Node, run: str, day: date) -> NodeDay:
     """The node's price in every interval of the run's trading day."""
     found = system_day(system, day, run)
     weight = node.congestion * _rng(system.seed, "node", node.node, day).gauss(1, 0.15)
-    prices = []
+    energy, congestion, loss, ghg = array("q"), array("q"), array("q"), array("q")
     for point in found.points:
-        energy = round(point.energy * UNIT)
-        prices.append(
-            Components(
-                energy,
-                round(weight * point.congestion * UNIT),
-                round(node.loss * energy),
-                round(point.ghg * UNIT) if node.ghg else 0,
-            )
-        )
-    return tuple(prices)
+        mce = round(point.energy * UNIT)
+        energy.append(mce)
+        congestion.append(round(weight * point.congestion * UNIT))
+        loss.append(round(node.loss * mce))
+        ghg.append(round(point.ghg * UNIT) if node.ghg else 0)
+    return NodeDay(energy, congestion, loss, ghg)
 
 
 def lmp(system: System, node: Node, run: str, day: date) -> tuple[float, ...]:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from app.caiso.b2b.tables import record as record_table
 from app.caiso.market import bids, outages, timeline
@@ -70,93 +71,69 @@ class _StoredOutage:
         return found in outages.IN_FORCE
 
 
-def _bids(
-    conn: Connection, realm: str, resources: list[Resource], markets: list[str], day: date, now: datetime
-) -> dict[str, list[_StoredBid]]:
+def _records(
+    conn: Connection,
+    realm: str,
+    dataset: str,
+    resources: list[Resource],
+    day: date,
+    now: datetime,
+    *where: Any,
+) -> Iterator[tuple[Row[Any], dict[str, Any]]]:
+    """The resources' B2B records of a dataset overlapping the trading day, received by `now`, in
+    order of reception, with their stored content."""
     start, end = day_bounds(day)
     t = record_table
     rows = conn.execute(
-        select(
-            t.c.record_id,
-            t.c.name,
-            t.c.market_type,
-            t.c.start_time,
-            t.c.end_time,
-            t.c.received_at,
-            t.c.status,
-            t.c.status_at,
-            t.c.fields,
-        )
+        select(t)
         .where(
             t.c.realm == realm,
-            t.c.dataset == BID_DATASET,
+            t.c.dataset == dataset,
             t.c.scheduling_coordinator.in_(sorted({r.scheduling_coordinator for r in resources})),
             t.c.name.in_([r.resource_id for r in resources]),
-            t.c.market_type.in_(markets),
             t.c.start_time < naive_utc(end),
             t.c.end_time > naive_utc(start),
             t.c.received_at <= naive_utc(now),
+            *where,
         )
         .order_by(t.c.received_at, t.c.record_id)
     )
-    found: dict[str, list[_StoredBid]] = defaultdict(list)
     for row in rows:
-        content: dict[str, Any] = json.loads(row.fields)
+        yield row, json.loads(row.fields)
+
+
+def _bids(
+    conn: Connection, realm: str, resources: list[Resource], markets: list[str], day: date, now: datetime
+) -> dict[str, list[_StoredBid]]:
+    found: dict[str, list[_StoredBid]] = defaultdict(list)
+    in_markets = record_table.c.market_type.in_(markets)
+    for row, content in _records(conn, realm, BID_DATASET, resources, day, now, in_markets):
         try:
             bid = bids.parse(
                 content["tree"], row.name, row.market_type, utc(row.start_time), utc(row.end_time)
             )
         except (bids.BidError, KeyError, TypeError, AttributeError):
             continue  # not a bid the market can read (it was refused or marked invalid on arrival)
-        found[row.name].append(
-            _StoredBid(
-                row.record_id,
-                utc(row.received_at),
-                row.status,
-                utc(row.status_at) if row.status_at else None,
-                content.get("at_close", ""),
-                bid,
-            )
+        stored_at = utc(row.status_at) if row.status_at else None
+        held = _StoredBid(
+            row.record_id, utc(row.received_at), row.status, stored_at, content.get("at_close", ""), bid
         )
+        found[row.name].append(held)
     return found
 
 
 def _outages(
     conn: Connection, realm: str, resources: list[Resource], day: date, now: datetime
 ) -> dict[str, list[_StoredOutage]]:
-    start, end = day_bounds(day)
-    t = record_table
-    rows = conn.execute(
-        select(t.c.name, t.c.start_time, t.c.end_time, t.c.received_at, t.c.status, t.c.status_at, t.c.fields)
-        .where(
-            t.c.realm == realm,
-            t.c.dataset == OUTAGE_DATASET,
-            t.c.scheduling_coordinator.in_(sorted({r.scheduling_coordinator for r in resources})),
-            t.c.name.in_([r.resource_id for r in resources]),
-            t.c.start_time < naive_utc(end),
-            t.c.end_time > naive_utc(start),
-            t.c.received_at <= naive_utc(now),
-        )
-        .order_by(t.c.received_at, t.c.record_id)
-    )
     found: dict[str, list[_StoredOutage]] = defaultdict(list)
-    for row in rows:
-        content: dict[str, Any] = json.loads(row.fields)
+    for row, content in _records(conn, realm, OUTAGE_DATASET, resources, day, now):
         received = utc(row.received_at)
-        if content.get("warning"):
-            pending: datetime | None = None
-        elif content.get("acknowledged"):
-            pending = datetime.fromisoformat(content["acknowledged"])
-        else:
-            pending = received
+        pending = outages.pending_until(content, received)
         outage = outages.Outage(
             row.name, utc(row.start_time), utc(row.end_time), outages.availability(content.get("tree", {}))
         )
-        found[row.name].append(
-            _StoredOutage(
-                received, row.status, utc(row.status_at) if row.status_at else None, pending, outage
-            )
-        )
+        stored_at = utc(row.status_at) if row.status_at else None
+        found[row.name].append(_StoredOutage(received, row.status, stored_at, pending, outage))
     return found
 
 
@@ -235,6 +212,7 @@ def schedules(
         if real_time
         else {}
     )
+    da_close = timeline.dam_close(day)
     found = []
     for resource in resources:
         node = registry.node(resource.pnode)
@@ -242,43 +220,54 @@ def schedules(
         mine = stored.get(resource.resource_id, [])
         rt_bids = [b for b in mine if b.bid.market == "RTM"]
         da_bids = [b for b in mine if b.bid.market == "DAM"]
+        hourly = _hourly(day_ahead.get(resource.resource_id))
+        generated = _generated(resource, node, system, run, day)
         offers: list[Offer | None] = []
-        for iv, close in zip(ivs, closes, strict=True):
+        for n, (iv, close) in enumerate(zip(ivs, closes, strict=True)):
             offer = None
             if real_time and resource.resource_type == "LOAD":
                 # Loads do not bid in real time: their day-ahead schedule stands.
-                hour = _day_ahead_at(day_ahead.get(resource.resource_id), iv)
+                hour = hourly.get(_hour_of(iv))
                 offer = Offer(self_mw=hour) if hour else None
             else:
-                if real_time:
+                if real_time and rt_bids:
                     offer = _offer(_in_force(rt_bids, close, iv.start), iv.start)
-                if offer is None:
-                    da_close = timeline.dam_close(day)
+                if offer is None and da_bids:
                     offer = _offer(_in_force(da_bids, da_close, iv.start), iv.start)
                 if offer is None:
-                    offer = generated_offer(resource, node, system, run, day, iv)
+                    offer = generated[n]
             offers.append(offer)
         caps: list[float | None] = []
+        outages_of = held.get(resource.resource_id, [])
         for iv, close in zip(ivs, closes, strict=True):
             cap = None
-            for item in held.get(resource.resource_id, []):
+            for item in outages_of:
                 limit = item.outage.cap(iv.start, iv.end)
                 if limit is not None and item.in_force(close):
                     cap = limit if cap is None else min(cap, limit)
             caps.append(cap)
-        committed = None
-        if real_time:
-            da = day_ahead.get(resource.resource_id)
-            committed = tuple((_day_ahead_at(da, iv) or 0) > 0 for iv in ivs)
+        committed = tuple((hourly.get(_hour_of(iv)) or 0) > 0 for iv in ivs) if real_time else None
         found.append(_cleared(resource, node, system, run, day, tuple(offers), tuple(caps), committed))
     return found
 
 
-def _day_ahead_at(schedule: Schedule | None, iv: Interval) -> float | None:
-    """The day-ahead cleared MW of the hour holding a real-time interval."""
+@lru_cache(maxsize=4096)
+def _generated(
+    resource: Resource, node: Node, system: System, run: str, day: date
+) -> tuple[Offer | None, ...]:
+    """The bids SIBR would generate for the resource in every interval of the run's day."""
+    return tuple(
+        generated_offer(resource, node, system, run, day, iv) for iv in intervals(day, RUNS[run].minutes)
+    )
+
+
+def _hour_of(iv: Interval) -> datetime:
+    """The start of the hour holding an interval (Pacific hours begin on whole UTC hours)."""
+    return iv.start.replace(minute=0)
+
+
+def _hourly(schedule: Schedule | None) -> dict[datetime, float]:
+    """A day-ahead schedule's cleared MW by hour start."""
     if schedule is None:
-        return None
-    for hour, cleared in zip(schedule.intervals, schedule.cleared, strict=True):
-        if hour.start <= iv.start < hour.end:
-            return cleared
-    return None
+        return {}
+    return dict(zip((iv.start for iv in schedule.intervals), schedule.cleared, strict=True))

@@ -131,14 +131,15 @@ def price_blocks(registry: Registry, selection: Selection) -> Iterator[Block]:
                 chosen = selection.intervals(run, day)
                 if not chosen:
                     continue
-                day_prices = prices.node_day(world, node, market_run(run), day)
+                found = prices.node_day(world, node, market_run(run), day)
+                energy, congestion, loss, ghg = found.energy, found.congestion, found.loss, found.ghg
                 for iv in chosen:
-                    found = day_prices[iv.number - 1]
-                    lmp.append((iv, found.lmp))
-                    mce.append((iv, found.energy))
-                    mcc.append((iv, found.congestion))
-                    mcl.append((iv, found.loss))
-                    mghg.append((iv, found.ghg))
+                    i = iv.number - 1
+                    lmp.append((iv, energy[i] + congestion[i] + loss[i] + ghg[i]))
+                    mce.append((iv, energy[i]))
+                    mcc.append((iv, congestion[i]))
+                    mcl.append((iv, loss[i]))
+                    mghg.append((iv, ghg[i]))
             if lmp:
                 columns = {
                     "NODE_ID_XML": node.node,
