@@ -98,13 +98,22 @@ class Faults:
             self._rules.clear()
 
     def fire(
-        self, pack: str, path: str, method: str, operation: str | None, identity: str | None
+        self,
+        pack: str,
+        path: str,
+        method: str,
+        operation: str | None,
+        identity: str | None,
+        named_only: bool = False,
     ) -> Firing | None:
-        """The first matching rule that fires for this request, if any (rules are tried in order)."""
+        """The first matching rule that fires for this request, if any (rules are tried in order).
+        `named_only`: only rules naming an operation (tried once the service has named it)."""
         with self._lock:
             for fault in self._rules.values():
                 spec = fault.spec
                 if spec.count is not None and fault.fired >= spec.count:
+                    continue
+                if named_only and spec.operation is None:
                     continue
                 if not fault.matches(pack, path, method, operation, identity):
                     continue

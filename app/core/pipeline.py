@@ -4,15 +4,16 @@ services only see requests that got through, with all of that already in the ASG
 
 A request reaches a pack by a path prefix `/env/<pack>/...` (for clients that only change their base
 URL) or by its Host header (for clients that keep the real host name and resolve it to isosim);
-otherwise the first pack served answers. The header `X-Isosim-Tenant` gives a caller its own copy
-of the pack's state.
+otherwise the first pack served answers. A service answers only in the packs that have it (404
+elsewhere, before any identity check). The header `X-Isosim-Tenant` gives a caller its own copy of
+the pack's state, made when a service first needs it (`realm_of`): a request refused before that
+makes no tenant. Fault rules naming an operation fire once the service has named it (`named`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
@@ -21,8 +22,10 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import identity
+from app.core.faults import Firing
 from app.core.maintenance import window_end
 from app.core.runtime import Runtime
+from app.core.services import ErrorRenderer, Service
 from app.core.state import TENANT_NAME
 
 PACK_KEY = "isosim.pack"
@@ -31,16 +34,22 @@ TENANT_KEY = "isosim.tenant"
 IDENTITY_KEY = "isosim.identity"  # an identity.Identity, or None
 IDENTITY_ERROR_KEY = "isosim.identity_error"  # identity.BadCredentials when credentials were wrong
 OPERATION_KEY = "isosim.operation"  # set by services that name their operations (SOAP)
+# What a service tells the pipeline back (mounts copy the scope): {"firing": the fault that fired}.
+NOTES_KEY = "isosim.notes"
+PIPELINE_KEY = "isosim.pipeline"  # the pipeline itself, for services that name their operations
 BASE_KEY = "isosim.base"  # the /env/<pack> prefix the client used, "" when it came by Host
 ENV_PREFIX = "/env/"
 TENANT_HEADER = "x-isosim-tenant"
 # The simulator's own pages: never journaled, faulted or put in maintenance.
 CONTROL_PREFIXES = ("/_isosim", "/docs", "/redoc", "/openapi.json")
 
-ErrorRenderer = Callable[[int, str, dict[str, str]], Response]
-
 
 def realm_of(scope: Scope) -> str:
+    """Where the request's state lives, seeded from the pack when a service first needs it: a request
+    refused before that (401, 403, 404, a fault) makes no tenant."""
+    pipeline: Pipeline | None = scope.get(PIPELINE_KEY)
+    if pipeline is not None:
+        return pipeline.runtime.ensure_realm(scope[PACK_KEY], scope.get(TENANT_KEY))
     return scope[REALM_KEY]
 
 
@@ -50,17 +59,20 @@ def plain_error(status: int, detail: str, headers: dict[str, str]) -> Response:
 
 @dataclass(frozen=True)
 class ServiceMount:
-    """An emulated service: where it lives, its ASGI app, and how it words an error (for faults and
-    maintenance). The pipeline dispatches to it directly: a service request never walks the
-    control API's routes."""
+    """A service at one of its path prefixes, with its ASGI app. The pipeline dispatches to it
+    directly: a service request never walks the control API's routes."""
 
     prefix: str
-    render_error: ErrorRenderer
+    service: Service
     app: ASGIApp
     mount: Mount = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mount", Mount(self.prefix, app=self.app))
+
+    @property
+    def render_error(self) -> ErrorRenderer:
+        return self.service.render_error or plain_error
 
 
 class _DropConnection(Exception):
@@ -68,13 +80,21 @@ class _DropConnection(Exception):
 
 
 class Pipeline:
-    def __init__(self, app: ASGIApp, runtime: Runtime, services: list[ServiceMount]) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime, services: list[tuple[Service, ASGIApp]]) -> None:
         self.app = app
         self.runtime = runtime
-        self.services = services
+        self.services = [
+            ServiceMount(prefix, service, built)
+            for service, built in services
+            for prefix in service.prefixes()
+        ]
+
+    def _mounted(self, path: str) -> ServiceMount | None:
+        return next((m for m in self.services if path == m.prefix or path.startswith(m.prefix + "/")), None)
 
     def _renderer(self, path: str) -> ErrorRenderer:
-        return next((s.render_error for s in self.services if path.startswith(s.prefix)), plain_error)
+        found = self._mounted(path)
+        return found.render_error if found is not None else plain_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIXES):
@@ -83,6 +103,11 @@ class Pipeline:
         started = time.perf_counter()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         scope, early = self._environment(scope, headers)
+        mounted = self._mounted(scope["path"])
+        if early is None and mounted is not None and not mounted.service.served(scope[PACK_KEY]):
+            pack = scope[PACK_KEY]
+            where = f"{pack.manifest.iso} {pack.manifest.environment} ({pack.name})"
+            early = plain_error(404, f"no emulated service at {scope['path']} in {where}", {})
         if early is None:
             early = self._maintenance(scope)
         firing = None
@@ -96,6 +121,9 @@ class Pipeline:
                 scope.get(OPERATION_KEY),
                 found.user.name if found else None,
             )
+        scope[PIPELINE_KEY] = self
+        notes: dict[str, Firing] = {}
+        scope[NOTES_KEY] = notes
         journal = self.runtime.journal
         recorder = _Recorder(send, journal.body_limit if journal.keep_bodies else 0)
         receive = recorder.wrap_receive(receive)
@@ -107,7 +135,7 @@ class Pipeline:
             else:
                 await self._dispatch(scope, receive, recorder.send)
         finally:
-            self._journal(scope, recorder, started, firing)
+            self._journal(scope, recorder, started, notes.get("firing", firing))
 
     # --- stages -------------------------------------------------------------------------------------
 
@@ -147,7 +175,7 @@ class Pipeline:
             )
             return scope, self._renderer(scope["path"])(400, detail, {})
         scope[TENANT_KEY] = tenant
-        scope[REALM_KEY] = self.runtime.ensure_realm(pack, tenant)
+        scope[REALM_KEY] = self.runtime.realm(pack, tenant)  # seeded once the request is let through
         return scope, None
 
     def _maintenance(self, scope: Scope) -> Response | None:
@@ -173,6 +201,34 @@ class Pipeline:
             )
         except identity.BadCredentials as exc:
             scope[IDENTITY_KEY], scope[IDENTITY_ERROR_KEY] = None, exc
+
+    async def named(self, scope: Scope, operation: str, send: Send) -> bool:
+        """For services that learn the operation from the message (SOAP): fire the fault rules that
+        name an operation. True if a fault answered (the service must stop); False to go on, after
+        any injected latency."""
+        scope[OPERATION_KEY] = operation
+        found = scope.get(IDENTITY_KEY)
+        firing = self.runtime.faults.fire(
+            scope[PACK_KEY].name,
+            scope["path"],
+            scope["method"],
+            operation,
+            found.user.name if found else None,
+            named_only=True,
+        )
+        if firing is None:
+            return False
+        scope[NOTES_KEY]["firing"] = firing
+        spec = firing.fault.spec
+        if firing.delay_ms:
+            await asyncio.sleep(firing.delay_ms / 1000)
+        if spec.action == "latency":
+            return False
+        if spec.action == "error":
+            await self._renderer(scope["path"])(spec.status, spec.message, {})(scope, _no_body, send)
+            return True
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
+        raise _DropConnection(firing.fault.id)
 
     async def _fault(self, firing, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[no-untyped-def]
         spec = firing.fault.spec
@@ -206,6 +262,10 @@ class Pipeline:
             request_body=journal.body(recorder.request_body),
             response_body=journal.body(recorder.response_body),
         )
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 class _Recorder:

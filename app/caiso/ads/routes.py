@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.caiso.ads import codec, models
+from app.caiso.ads import tables as ads_tables
 from app.caiso.ads.wsdl import wsdl
 from app.caiso.catalogue import Endpoint
 from app.caiso.market.registry import registry
@@ -21,6 +22,7 @@ from app.core import database
 from app.core.packs import User
 from app.core.pipeline import PACK_KEY, realm_of
 from app.core.runtime import Runtime
+from app.core.services import Service, section
 
 # Operations that only read stored state (the others record batches, validations or answers).
 _READ_ONLY = frozenset(
@@ -105,3 +107,7 @@ def register() -> None:
         if endpoint.app == "ADS":
             soap_routes.HANDLERS[("ADS", endpoint.base_operation)] = handle
     soap_routes.WSDLS["ADS"] = wsdl
+
+
+# ADS answers inside the SOAP platform (app/caiso/soap), where `register` puts its operations.
+SERVICE = Service("caiso.ads", state=ads_tables.STATE, served=section("caiso", "ads"), setup=register)

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from app.caiso import catalogue
 from app.caiso.b2b import codec, models, schemas, spec
+from app.caiso.b2b import tables as b2b_tables
 from app.caiso.catalogue import Endpoint
 from app.caiso.market.registry import registry
 from app.caiso.soap import attachments
@@ -25,6 +26,7 @@ from app.core import database
 from app.core.packs import User
 from app.core.pipeline import PACK_KEY, realm_of
 from app.core.runtime import Runtime
+from app.core.services import Service, section
 
 APPS = ("ALFS", "BAAOP", "BSAP", "CIRA", "CMRI", "DRRS", "DRS", "MF", "OMS", "SIBR", "STLMT")
 SHORT_WINDOW = timedelta(days=31)  # 5-minute to hourly data (inferred: OASIS's limit)
@@ -195,12 +197,17 @@ def _status_record(found: models.BatchState) -> models.Record:
 
 
 def register() -> None:
-    """Put every B2B endpoint of the catalogue into the SOAP platform. Each endpoint's plan (its
-    operation in datasets.toml, documents and XSDs) is worked out at its first call, not at start-up;
-    tests/caiso/b2b resolves every row, so a row without an operation fails the suite."""
+    """Put every B2B endpoint of the catalogue into the SOAP platform, each resolved to its operation
+    in datasets.toml now (a row without one stops the start-up: ValueError). Its documents and XSDs
+    are worked out at its first call (tests/caiso/b2b works out every row's)."""
     for endpoint in catalogue.endpoints():
         if endpoint.app in APPS:
+            spec.operation(endpoint.app, endpoint.base_operation)
             soap_routes.HANDLERS[(endpoint.app, endpoint.base_operation)] = handle
     for app in APPS:
         soap_routes.WSDLS[app] = schemas.wsdl
         soap_routes.XSDS[app] = schemas.xsd
+
+
+# The B2B applications answer inside the SOAP platform (app/caiso/soap), where `register` puts them.
+SERVICE = Service("caiso.b2b", state=b2b_tables.STATE, served=section("caiso", "b2b"), setup=register)

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, Column, Float, String, Table
 
 from app.core import database
 from app.core.packs import Pack
+from app.core.services import Service, section
 from app.core.state import Rows, StateModel, realm_column
 
 system = Table(
@@ -95,3 +96,7 @@ def check(rows: Rows) -> None:
 
 
 STATE = StateModel("caiso.market", TABLES, load, check=check)
+
+
+# The market every CAISO service reads: state, but no endpoint of its own.
+SERVICE = Service("caiso.market", state=STATE, served=section("caiso", "market"))

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from app.caiso.market.registry import Registry, registry
 from app.caiso.oasis import codec, errors
+from app.caiso.oasis import tables as oasis_tables
 from app.caiso.oasis.catalogue import GROUPS, REPORTS, SINGLE_REPORTS, Report
 from app.caiso.oasis.errors import OasisError
 from app.caiso.oasis.models import LMP_COMPONENTS, Block, Selection, blocks
@@ -30,6 +31,7 @@ from app.caiso.oasis.tables import group_request
 from app.core import database
 from app.core.pipeline import PACK_KEY, TENANT_KEY, plain_error, realm_of
 from app.core.runtime import Runtime
+from app.core.services import Service, section
 
 MOUNT = "/oasisapi"
 MAX_SPAN = timedelta(days=31)
@@ -106,8 +108,9 @@ class OasisService:
         pack = request.scope[PACK_KEY]
         world = None
         if pack.section("caiso", "oasis") is not None:
+            realm = realm_of(request.scope)
             with database.read(self.runtime.engine) as conn:
-                world = registry(conn, realm_of(request.scope))
+                world = registry(conn, realm)
         if world is None:
             name = f"{pack.manifest.iso} {pack.manifest.environment} ({pack.name})"
             return None, {}, render(404, f"no emulated service at {request.url.path} in {name}", {})  # type: ignore[return-value]
@@ -283,4 +286,14 @@ _COMMON = frozenset(
         "resultformat",
         "groupid",
     }
+)
+
+
+SERVICE = Service(
+    "caiso.oasis",
+    render,
+    prefixes=lambda: (MOUNT,),
+    build=OasisService,
+    state=oasis_tables.STATE,
+    served=section("caiso", "oasis"),
 )

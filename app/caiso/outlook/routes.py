@@ -19,6 +19,7 @@ from app.caiso.pacific import trading_day
 from app.core import database
 from app.core.pipeline import PACK_KEY, plain_error, realm_of
 from app.core.runtime import Runtime
+from app.core.services import Service, section
 
 MOUNT = "/outlook"
 
@@ -67,10 +68,20 @@ class OutlookService:
             return render(404, f"no Today's Outlook file {name}.csv for {day:%Y%m%d}", {})
         found = None
         if pack.section("caiso", "outlook") is not None:
+            realm = realm_of(request.scope)
             with database.read(self.runtime.engine) as conn:
-                found = registry(conn, realm_of(request.scope))
+                found = registry(conn, realm)
         if found is None:
             where = f"{pack.manifest.iso} {pack.manifest.environment} ({pack.name})"
             return render(404, f"no emulated service at {request.url.path} in {where}", {})
         text = codec.csv_text(codec.FILES[name], build(found, day, now))
         return PlainTextResponse(text, media_type=codec.MEDIA_TYPE)
+
+
+SERVICE = Service(
+    "caiso.outlook",
+    render,
+    prefixes=lambda: (MOUNT,),
+    build=OutlookService,
+    served=section("caiso", "outlook"),
+)

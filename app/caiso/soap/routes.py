@@ -23,8 +23,9 @@ from app.caiso import catalogue
 from app.caiso.soap import attachments, security
 from app.caiso.soap import envelope as soap
 from app.core import http
-from app.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY
+from app.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY, PIPELINE_KEY
 from app.core.runtime import Runtime
+from app.core.services import Service
 
 # An application's handler: (runtime, request, envelope, endpoint, caller, now) -> response.
 Handler = Callable[..., Awaitable[Response]]
@@ -63,10 +64,12 @@ class CaisoSoapService:
         self.runtime = runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self.handle(Request(scope, receive))
-        await response(scope, receive, send)
+        response = await self.handle(Request(scope, receive), send)
+        if response is not None:
+            await response(scope, receive, send)
 
-    async def handle(self, request: Request) -> Response:
+    async def handle(self, request: Request, send: Send) -> Response | None:
+        """The answer, or None when a fault rule naming the operation answered instead."""
         pack = request.scope[PACK_KEY]
         path = request.scope["path"]
         where = f"{pack.manifest.iso} {pack.manifest.environment} ({pack.name})"
@@ -131,6 +134,9 @@ class CaisoSoapService:
             message = soap.parse(raw)
             endpoint = self._operation(route, message)
             service = endpoint.operation
+            pipeline = request.scope.get(PIPELINE_KEY)
+            if pipeline is not None and await pipeline.named(request.scope, service, send):
+                return None
             if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
                 security.check(message, found.user, pack, now)
             handler = HANDLERS.get((app, endpoint.base_operation))
@@ -160,3 +166,12 @@ class CaisoSoapService:
                 + f" in namespace {soap.ADS_NAMESPACE}"
             )
         return endpoint
+
+
+SERVICE = Service(
+    "caiso.soap",
+    render,
+    prefixes=lambda: sorted(catalogue.prefixes()),  # every base path of the catalogue
+    build=CaisoSoapService,
+    served=lambda pack: pack.manifest.iso == "CAISO",  # the catalogue says which application where
+)

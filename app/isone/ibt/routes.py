@@ -14,7 +14,8 @@ from starlette.types import Receive, Scope, Send
 from app.core import database, http
 from app.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
 from app.core.runtime import Runtime
-from app.isone.ibt import codec, rules
+from app.core.services import Service, section
+from app.isone.ibt import codec, rules, tables
 from app.isone.ibt.errors import IbtError, forbidden, not_found, render
 
 MOUNT = "/sms_oper_contract"
@@ -127,8 +128,9 @@ class IbtService:
     async def get_subaccounts(self, request: Request) -> Response:
         customer_id = self._customer(request)
         media_type = self._media_type(request)
+        realm = self._realm(request)  # seeded before any transaction opens
         with database.read(self.runtime.engine) as conn:
-            found = rules.subaccounts(conn, self._realm(request), customer_id)
+            found = rules.subaccounts(conn, realm, customer_id)
         return self._xml(codec.subaccounts_document(found), media_type)
 
     async def mappings(self, request: Request) -> Response:
@@ -141,8 +143,9 @@ class IbtService:
         media_type = self._media_type(request)
         first = {key: request.query_params.getlist(key)[0] for key in request.query_params}
         query = rules.parse_query(first)
+        realm = self._realm(request)
         with database.read(self.runtime.engine) as conn:
-            total, found = rules.current_mappings(conn, self._realm(request), customer_id, query)
+            total, found = rules.current_mappings(conn, realm, customer_id, query)
         return self._xml(codec.mappings_document(found, total), media_type)
 
     async def _post_mappings(self, request: Request) -> Response:
@@ -162,10 +165,9 @@ class IbtService:
 
     def _store_mappings(self, request: Request, customer_id: int, body: bytes, media_type: str) -> Response:
         requested = codec.read_mappings(body)
+        realm = self._realm(request)
         with database.write(self.runtime.engine) as conn:
-            stored = rules.apply_mappings(
-                conn, self._realm(request), customer_id, requested, self.runtime.clock.now
-            )
+            stored = rules.apply_mappings(conn, realm, customer_id, requested, self.runtime.clock.now)
         return self._xml(codec.mappings_document(stored, None), media_type)
 
     async def get_mapping(self, request: Request) -> Response:
@@ -174,6 +176,17 @@ class IbtService:
         if not text.isdigit():
             raise not_found(f"no IBT resource at {request.url.path} (contractId must be numeric)")
         media_type = self._media_type(request)
+        realm = self._realm(request)
         with database.read(self.runtime.engine) as conn:
-            found = rules.mapping_history(conn, self._realm(request), customer_id, int(text))
+            found = rules.mapping_history(conn, realm, customer_id, int(text))
         return self._xml(codec.mapping_document(found), media_type)
+
+
+SERVICE = Service(
+    "isone.ibt",
+    render,
+    prefixes=lambda: (MOUNT,),
+    build=IbtService,
+    state=tables.STATE,
+    served=section("isone", "ibt"),
+)

@@ -1,0 +1,28 @@
+"""Every service the simulator emulates, listed once: adding a service is adding its descriptor
+here (app/core/services.py says what a descriptor holds). State models come first where others read
+them (the CAISO market before the services that report it)."""
+
+from __future__ import annotations
+
+from app.caiso.ads.routes import SERVICE as CAISO_ADS
+from app.caiso.b2b.routes import SERVICE as CAISO_B2B
+from app.caiso.market.tables import SERVICE as CAISO_MARKET
+from app.caiso.oasis.routes import SERVICE as CAISO_OASIS
+from app.caiso.outlook.routes import SERVICE as CAISO_OUTLOOK
+from app.caiso.soap.routes import SERVICE as CAISO_SOAP
+from app.core.services import Service
+from app.core.state import StateModel
+from app.isone.ibt.routes import SERVICE as ISONE_IBT
+
+SERVICES: tuple[Service, ...] = (
+    ISONE_IBT,
+    CAISO_MARKET,
+    CAISO_OASIS,
+    CAISO_OUTLOOK,
+    CAISO_ADS,
+    CAISO_B2B,
+    CAISO_SOAP,
+)
+
+# Every service's state: seeding, reset, tenants, snapshots and persistence iterate over these.
+STATE_MODELS: tuple[StateModel, ...] = tuple(s.state for s in SERVICES if s.state is not None)
