@@ -6,6 +6,8 @@ import gc
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from app.control.routes import router as control_router
 from app.core.pipeline import PACK_KEY, Pipeline, plain_error
@@ -34,6 +36,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pack = request.scope.get(PACK_KEY)
         where = f" in {pack.manifest.iso} {pack.manifest.environment} ({pack.name})" if pack else ""
         return plain_error(404, f"no emulated service at {request.url.path}{where}", {})
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: Exception) -> Response:
+        # FastAPI's own 422, with what was sent written as text: a non-finite number (1e400) cannot
+        # be echoed as JSON, and FastAPI would answer 500.
+        assert isinstance(exc, RequestValidationError)
+        errors = [{k: (repr(v) if k in ("input", "ctx") else v) for k, v in e.items()} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     app.include_router(control_router)
     # Emulated services are dispatched by the pipeline; FastAPI routes only the control API.

@@ -8,15 +8,17 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
+from app.control.guard import guard
+from app.core import database, http
 from app.core.faults import FaultSpec
 from app.core.journal import Filter
 from app.core.runtime import Runtime
 from app.core.state import TENANT_NAME, SnapshotError
 
-router = APIRouter(prefix="/_isosim", tags=["control"])
+router = APIRouter(prefix="/_isosim", tags=["control"], dependencies=[Depends(guard)])
 
 TenantHeader = Header(None, alias="X-Isosim-Tenant", description="act on this tenant's state")
 
@@ -50,7 +52,7 @@ def health() -> dict[str, str]:
 def ready(request: Request) -> dict[str, object]:
     runtime = _runtime(request)
     try:
-        with runtime.engine.connect() as conn:
+        with database.read(runtime.engine) as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means "not ready"
         raise HTTPException(503, f"database unreachable: {exc}") from None
@@ -94,8 +96,11 @@ def reset(
     runtime = _runtime(request)
     names = _pack_names(runtime, pack)
     chosen = _tenant(tenant, tenant_header)
-    for name in names:
-        runtime.reset(runtime.packs[name], chosen)
+    try:
+        for name in names:
+            runtime.reset(runtime.packs[name], chosen)
+    except http.Refused as refused:  # the tenant cap
+        raise HTTPException(refused.status, refused.detail) from None
     return {"reset": names, "tenant": chosen}
 
 
@@ -136,6 +141,8 @@ def import_snapshot(request: Request, document: dict[str, Any] = Body(...)) -> d
         return {"restored": _runtime(request).restore(document)}
     except SnapshotError as exc:
         raise HTTPException(400, str(exc)) from None
+    except http.Refused as refused:  # the tenant cap
+        raise HTTPException(refused.status, refused.detail) from None
 
 
 # --- clock ------------------------------------------------------------------------------------------
@@ -150,6 +157,8 @@ class ClockView(BaseModel):
 class ClockChange(BaseModel):
     """frozen_at freezes the clock; at (optional) with rate runs it; offset_seconds shifts real time;
     an empty body returns to real time."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     frozen_at: datetime | None = None
     at: datetime | None = None
@@ -172,14 +181,17 @@ def put_clock(request: Request, change: ClockChange) -> ClockView:
     clock = _runtime(request).clock
     if change.rate is not None and change.rate <= 0:
         raise HTTPException(422, "rate must be positive; use frozen_at to stop the clock")
-    if change.frozen_at is not None:
-        clock.freeze(change.frozen_at)
-    elif change.offset_seconds is not None:
-        clock.shift(change.offset_seconds, change.rate or 1.0)
-    elif change.at is not None or change.rate is not None:
-        clock.run(change.at, change.rate if change.rate is not None else 1.0)
-    else:
-        clock.real()
+    try:  # a refused change leaves the clock as it was
+        if change.frozen_at is not None:
+            clock.freeze(change.frozen_at)
+        elif change.offset_seconds is not None:
+            clock.shift(change.offset_seconds, change.rate or 1.0)
+        elif change.at is not None or change.rate is not None:
+            clock.run(change.at, change.rate if change.rate is not None else 1.0)
+        else:
+            clock.real()
+    except (ValueError, OverflowError) as error:
+        raise HTTPException(422, str(error)) from None
     return _clock_view(_runtime(request))
 
 
@@ -195,7 +207,10 @@ def add_fault(request: Request, spec: FaultSpec) -> dict[str, object]:
     runtime = _runtime(request)
     if spec.pack is not None:
         _pack_names(runtime, spec.pack)
-    return runtime.faults.add(spec).view()
+    try:
+        return runtime.faults.add(spec).view()
+    except ValueError as error:  # too many rules
+        raise HTTPException(422, str(error)) from None
 
 
 @router.get("/faults", summary="The fault rules, with how often each has fired")

@@ -1,11 +1,22 @@
-"""The simulated clock: every time-dependent behaviour reads `Clock.now()`, never the system time."""
+"""The simulated clock: every time-dependent behaviour reads `Clock.now()`, never the system time.
+
+It stays within the years the simulated markets cover (app/core/bounded.py: 1990 to 2100): a change
+that would leave them is refused (ValueError) and the clock stays as it was; a fast clock that runs
+past the end stops there."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from app.core.bounded import EARLIEST, LATEST, instant_in_range
+
+MAX_RATE = 1_000_000.0  # a simulated day in under a tenth of a second
+_SPAN = (LATEST - EARLIEST).total_seconds()
+_LAST = LATEST - timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,8 @@ class Clock:
         state = self._state
         if state.rate == 0:
             return state.anchor_sim
-        return state.anchor_sim + timedelta(seconds=(time.time() - state.anchor_real) * state.rate)
+        elapsed = min((time.time() - state.anchor_real) * state.rate, _SPAN)
+        return min(state.anchor_sim + timedelta(seconds=elapsed), _LAST)
 
     @property
     def state(self) -> ClockState:
@@ -52,6 +64,8 @@ class Clock:
 
     def shift(self, offset_seconds: float, rate: float = 1.0) -> None:
         """Real time plus a fixed offset (negative: the past), optionally running faster."""
+        if not math.isfinite(offset_seconds) or abs(offset_seconds) > _SPAN:
+            raise ValueError(f"offset_seconds must be within ±{_SPAN:.0f}")
         self._set(datetime.now(UTC) + timedelta(seconds=offset_seconds), rate)
 
     def run(self, at: datetime | None = None, rate: float = 1.0) -> None:
@@ -59,6 +73,10 @@ class Clock:
         self._set(utc(at) if at else self.now(), rate)
 
     def _set(self, at: datetime, rate: float) -> None:
+        if not instant_in_range(at):
+            raise ValueError(f"the clock must stay from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}")
+        if not (rate == 0 or (math.isfinite(rate) and 0 < rate <= MAX_RATE)):
+            raise ValueError(f"rate must be more than 0 and at most {MAX_RATE:g}")
         with self._lock:
             self._state = ClockState(at, time.time(), rate)
 

@@ -7,8 +7,10 @@ later, tenant) whose state a row belongs to. Seeding and reset are generic over 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.pool import StaticPool
@@ -17,6 +19,8 @@ metadata = MetaData()
 
 # Execution option that asks for a write transaction (BEGIN IMMEDIATE on SQLite).
 _WRITE = "isosim_write"
+# An in-memory SQLite database is one connection shared by every thread: its transactions take turns.
+_SHARED: WeakKeyDictionary[Engine, threading.RLock] = WeakKeyDictionary()
 
 
 def make_engine(url: str) -> Engine:
@@ -32,6 +36,8 @@ def _sqlite_engine(url: str) -> Engine:
         # One shared connection, or each thread would see its own empty database.
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, **kwargs)
+    if in_memory:
+        _SHARED[engine] = threading.RLock()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -56,26 +62,22 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def _turn(engine: Engine) -> threading.RLock | nullcontext[None]:
+    """The in-memory database's turn (its one connection serves one transaction at a time)."""
+    return _SHARED.get(engine) or nullcontext()
+
+
 @contextmanager
 def read(engine: Engine) -> Iterator[Connection]:
     """A read-only transaction: one consistent snapshot for the whole request."""
-    with engine.connect() as conn, conn.begin():
+    with _turn(engine), engine.connect() as conn, conn.begin():
         yield conn
 
 
 @contextmanager
 def write(engine: Engine) -> Iterator[Connection]:
     """One transaction for a whole request: committed only if the block ends without an exception."""
-    with engine.connect() as conn:
+    with _turn(engine), engine.connect() as conn:
         conn = conn.execution_options(**{_WRITE: True})
         with conn.begin():
             yield conn
-
-
-def create_schema(engine: Engine) -> None:
-    """Create missing tables, and missing indexes of existing tables (a database kept from an
-    earlier version of isosim gains the indexes added since)."""
-    metadata.create_all(engine)
-    for table in metadata.sorted_tables:
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)

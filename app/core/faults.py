@@ -16,11 +16,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+MAX_LATENCY_MS = 600_000.0  # ten minutes: longer than any client waits
+MAX_RULES = 1000
+
 
 class FaultSpec(BaseModel):
     """What the control API accepts (POST /_isosim/faults)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     pack: str | None = None
     path: str = "*"  # glob over the request path, e.g. /sms_oper_contract/*/contractSubaccountMappings
@@ -28,13 +31,13 @@ class FaultSpec(BaseModel):
     operation: str | None = None  # a service's operation name, where the service names one
     identity: str | None = None  # user name
     action: Literal["latency", "error", "drop"]
-    latency_ms: float | None = Field(None, ge=0)  # fixed delay...
-    latency_ms_max: float | None = Field(None, ge=0)  # ...or a random one in [latency_ms, latency_ms_max]
+    latency_ms: float | None = Field(None, ge=0, le=MAX_LATENCY_MS)  # fixed delay...
+    latency_ms_max: float | None = Field(None, ge=0, le=MAX_LATENCY_MS)  # ...or random, up to this
     status: int | None = Field(None, ge=400, le=599)  # for "error": answered with the service's body
-    message: str = "fault injected by isosim"
+    message: str = Field("fault injected by isosim", max_length=1000)
     probability: float = Field(1.0, ge=0, le=1)
-    seed: int | None = None
-    count: int | None = Field(None, ge=1)  # fire at most this many times
+    seed: int | None = Field(None, ge=-(2**63), le=2**63 - 1)
+    count: int | None = Field(None, ge=1, le=2**63 - 1)  # fire at most this many times
 
     @model_validator(mode="after")
     def _complete(self) -> FaultSpec:
@@ -82,6 +85,8 @@ class Faults:
 
     def add(self, spec: FaultSpec) -> Fault:
         with self._lock:
+            if len(self._rules) >= MAX_RULES:
+                raise ValueError(f"at most {MAX_RULES} fault rules; remove some first")
             fault = Fault(f"f{next(self._ids)}", spec, _random=random.Random(spec.seed))
             self._rules[fault.id] = fault
         return fault

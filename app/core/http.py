@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from http import HTTPStatus
 
 from starlette.requests import Request
+from starlette.responses import Response
+
+# What a client is told when a service fails unexpectedly: never the exception, a traceback or SQL.
+LAST_RESORT = "the simulator could not answer this request; its log says why"
+
+
+def phrase(status: int) -> str:
+    """The reason phrase of a status; statuses HTTP does not name (a fault rule's 599) say "Error"."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class Refused(Exception):
+    """A request the simulator will not serve for a reason of its own (a limit reached): answered in
+    the service's error format, with this status and text, by whoever catches it first."""
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.headers = status, detail, headers or {}
 
 
 class BodyTooLarge(Exception):
@@ -64,3 +86,17 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise BodyTooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def last_resort(
+    render: Callable[[int, str, dict[str, str]], Response],
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """A Starlette app's handler for anything it failed to handle: the service's own error format
+    (the pipeline logs the traceback)."""
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, Refused):
+            return render(exc.status, exc.detail, exc.headers)
+        return render(500, LAST_RESORT, {})
+
+    return handler

@@ -13,20 +13,23 @@ makes no tenant. Fault rules naming an operation fire once the service has named
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import logging
 import time
 from dataclasses import dataclass, field
-from http import HTTPStatus
 
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core import identity
+from app.core import http, identity
 from app.core.faults import Firing
 from app.core.maintenance import window_end
 from app.core.runtime import Runtime
 from app.core.services import ErrorRenderer, Service
 from app.core.state import TENANT_NAME
+
+log = logging.getLogger("isosim")
 
 PACK_KEY = "isosim.pack"
 REALM_KEY = "isosim.realm"
@@ -44,17 +47,18 @@ TENANT_HEADER = "x-isosim-tenant"
 CONTROL_PREFIXES = ("/_isosim", "/docs", "/redoc", "/openapi.json")
 
 
-def realm_of(scope: Scope) -> str:
-    """Where the request's state lives, seeded from the pack when a service first needs it: a request
-    refused before that (401, 403, 404, a fault) makes no tenant."""
+def realm_of(scope: Scope, write: bool = False) -> str:
+    """Where the request's state lives, made when a service first needs it: a request refused before
+    that (401, 403, 404, a fault) makes no tenant. A service that will write asks with `write`: a
+    tenant that has only read shares its pack's template, and gets its own copy at its first write."""
     pipeline: Pipeline | None = scope.get(PIPELINE_KEY)
     if pipeline is not None:
-        return pipeline.runtime.ensure_realm(scope[PACK_KEY], scope.get(TENANT_KEY))
+        return pipeline.runtime.ensure_realm(scope[PACK_KEY], scope.get(TENANT_KEY), write)
     return scope[REALM_KEY]
 
 
 def plain_error(status: int, detail: str, headers: dict[str, str]) -> Response:
-    return PlainTextResponse(f"{HTTPStatus(status).phrase}: {detail}", status_code=status, headers=headers)
+    return PlainTextResponse(f"{http.phrase(status)}: {detail}", status_code=status, headers=headers)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Pipeline:
     def __init__(self, app: ASGIApp, runtime: Runtime, services: list[tuple[Service, ASGIApp]]) -> None:
         self.app = app
         self.runtime = runtime
+        self.proxies = [ipaddress.ip_network(n, strict=False) for n in runtime.settings.trusted_proxies]
         self.services = [
             ServiceMount(prefix, service, built)
             for service, built in services
@@ -140,13 +145,42 @@ class Pipeline:
     # --- stages -------------------------------------------------------------------------------------
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """To the service that owns the path (as a Starlette Mount would), else to the app (404)."""
+        """To the service that owns the path (as a Starlette Mount would), else to the app (404).
+        Whatever a service fails to handle is answered in its own error format, the traceback kept
+        in the server's log only: never a bare 500, never a traceback or SQL to the client."""
         for service in self.services:
             match, child = service.mount.matches(scope)
             if match is Match.FULL:
-                await service.mount.handle({**scope, **child}, receive, send)
+                await self._serve(service, {**scope, **child}, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    async def _serve(self, service: ServiceMount, scope: Scope, receive: Receive, send: Send) -> None:
+        sent = {"start": False, "end": False}
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                sent["start"] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                sent["end"] = True
+            await send(message)
+
+        try:
+            await service.mount.handle(scope, receive, sending)
+        except _DropConnection:
+            raise
+        except http.Refused as refused:  # a limit the service ran into (the tenant cap)
+            if not sent["start"]:
+                await service.render_error(refused.status, refused.detail, refused.headers)(
+                    scope, receive, send
+                )
+        except Exception:
+            log.exception("%s failed on %s %s", service.service.name, scope["method"], scope["path"])
+            if sent["end"]:
+                return  # the service's own last-resort answer went out (http.last_resort)
+            if sent["start"]:
+                raise  # too late for an answer: the connection is closed
+            await service.render_error(500, http.LAST_RESORT, {})(scope, receive, send)
 
     def _environment(self, scope: Scope, headers: dict[str, str]) -> tuple[Scope, Response | None]:
         path: str = scope["path"]
@@ -190,14 +224,28 @@ class Pipeline:
         retry = str(max(1, int((until - now).total_seconds())))
         return self._renderer(scope["path"])(503, detail, {"Retry-After": retry})
 
+    def _from_proxy(self, scope: Scope) -> bool:
+        """Whether the caller may vouch for a certificate: any caller unless proxies are listed."""
+        if not self.proxies:
+            return True
+        client = scope.get("client")
+        try:
+            address = ipaddress.ip_address(client[0]) if client else None
+        except ValueError:  # a Unix socket or a test client's name
+            return False
+        return address is not None and any(address in network for network in self.proxies)
+
     def _identify(self, scope: Scope, headers: dict[str, str]) -> None:
         settings = self.runtime.settings
+        subject = headers.get(settings.identity_header.lower())
         try:
+            if subject is not None and not self._from_proxy(scope):
+                raise identity.BadCredentials(
+                    f"the {settings.identity_header} header is taken only from the proxies in "
+                    "ISOSIM_TRUSTED_PROXIES"
+                )
             scope[IDENTITY_KEY] = identity.resolve(
-                scope[PACK_KEY],
-                headers.get("authorization"),
-                headers.get(settings.identity_header.lower()),
-                settings.default_user,
+                scope[PACK_KEY], headers.get("authorization"), subject, settings.default_user
             )
         except identity.BadCredentials as exc:
             scope[IDENTITY_KEY], scope[IDENTITY_ERROR_KEY] = None, exc

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from app.core import database, state
+from app.core import database, http, schema, state
 from app.core.clock import Clock
 from app.core.faults import Faults
 from app.core.journal import Journal
@@ -28,7 +28,8 @@ class Runtime:
     journal: Journal
     faults: Faults = field(default_factory=Faults)
     hosts: dict[str, Pack] = field(default_factory=dict)
-    _seeded: set[str] = field(default_factory=set)
+    _known: set[str] = field(default_factory=set)  # realms the database holds
+    _copied: set[str] = field(default_factory=set)  # ... and that hold rows of their own (for good)
     _seeding: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -37,7 +38,7 @@ class Runtime:
         tables, and seed each pack's realm unless the database already holds it."""
         search_path = settings.pack_search_path()
         engine = database.make_engine(settings.effective_database_url)
-        database.create_schema(engine)
+        schema.ensure(engine)
         built = state.template_fingerprints(engine)
         packs = {}
         for name in settings.packs:
@@ -48,12 +49,17 @@ class Runtime:
             if built.get(pack.name) != pack.fingerprint:
                 pack.rows  # noqa: B018 - check now: a broken pack stops the start
             packs[name] = pack
-        journal = Journal(settings.journal_capacity, settings.journal_bodies, settings.journal_body_limit)
+        journal = Journal(
+            settings.journal_capacity,
+            settings.journal_bodies,
+            settings.journal_body_limit,
+            settings.journal_max_bytes,
+        )
         runtime = cls(settings, engine, Clock(settings.clock_frozen_at), packs, models, journal)
         for pack in packs.values():
             for host in pack.manifest.hosts:
                 runtime.hosts.setdefault(host.lower(), pack)
-            runtime.ensure_realm(pack, None)
+            runtime.ensure_realm(pack, None, write=True)
         return runtime
 
     @property
@@ -64,20 +70,44 @@ class Runtime:
         """Where a pack's state lives in the database; each tenant has its own copy."""
         return state.realm_name(pack.name, tenant)
 
-    def ensure_realm(self, pack: Pack, tenant: str | None) -> str:
-        """The realm, seeded from the pack on first use (a tenant's copy is made when it first calls)."""
+    def ensure_realm(self, pack: Pack, tenant: str | None, write: bool = False) -> str:
+        """The realm a request reads (and, with `write`, writes): a pack's own realm holds its rows
+        from the start; a tenant's is made on first use and shares the pack's template (its realm
+        name answers) until its first write copies the template (copy on write)."""
         realm = self.realm(pack, tenant)
-        if realm not in self._seeded:
-            with self._seeding:
-                if realm not in self._seeded:
-                    state.ensure_seeded(self.engine, realm, pack, self.models)
-                    self._seeded.add(realm)
-        return realm
+        if realm in self._copied:
+            return realm
+        copy = write or tenant is None
+        if realm in self._known:
+            copied = state.ensure_seeded(self.engine, realm, pack, self.models, copy)
+        else:
+            with self._seeding:  # the tenant cap holds under concurrency
+                if tenant is not None:
+                    self._room_for(tenant)
+                copied = state.ensure_seeded(self.engine, realm, pack, self.models, copy)
+                self._known.add(realm)
+        if copied:
+            self._copied.add(realm)
+            return realm
+        return state.template_of(pack.name)
+
+    def _room_for(self, *tenants: str) -> None:
+        """Refuse new tenants beyond the cap (one that already holds state in any pack is not new)."""
+        held = {t for names in self.tenants().values() for t in names}
+        cap = self.settings.max_tenants
+        if len(held | set(tenants)) > cap:
+            raise http.Refused(
+                507,
+                f"isosim holds state for {cap} tenants, its cap (ISOSIM_MAX_TENANTS): "
+                "forget one with DELETE /_isosim/tenants/{name}, or raise the cap",
+            )
 
     def reset(self, pack: Pack, tenant: str | None = None) -> None:
         realm = self.realm(pack, tenant)
+        if tenant is not None:  # a tenant reset before its first call is made, sharing the template
+            self.ensure_realm(pack, tenant)
         state.reset(self.engine, realm, pack, self.models)
-        self._seeded.add(realm)
+        self._known.add(realm)
 
     def tenants(self) -> dict[str, list[str]]:
         """Each pack's tenants that have state in the database."""
@@ -95,7 +125,8 @@ class Runtime:
             realm = self.realm(pack, tenant)
             if state.drop(self.engine, realm, self.models):
                 dropped.append(pack.name)
-            self._seeded.discard(realm)
+            self._known.discard(realm)
+            self._copied.discard(realm)
         return dropped
 
     def realms(self, pack: str | None = None, tenant: str | None = None) -> dict[str, str]:
@@ -114,6 +145,11 @@ class Runtime:
         return state.export(self.engine, self.realms(pack, tenant), self.models)
 
     def restore(self, document: object) -> list[str]:
-        restored = state.restore(self.engine, document, self.packs, self.models)
-        self._seeded.update(restored)
+        with self._seeding:
+            if isinstance(document, dict) and isinstance(document.get("realms"), dict):
+                named = (state.split_realm(str(realm))[1] for realm in document["realms"])
+                self._room_for(*(tenant for tenant in named if tenant is not None))
+            restored = state.restore(self.engine, document, self.packs, self.models)
+            self._known.update(restored)
+            self._copied.update(restored)
         return restored

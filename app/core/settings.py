@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -47,12 +48,34 @@ class Settings(BaseSettings):
     journal_capacity: int = 1000
     journal_bodies: bool = False
     journal_body_limit: int = 64 * 1024
+    # ... and how many bytes of entries (bodies included) it holds at most, whatever their number.
+    journal_max_bytes: int = 16 * 1024 * 1024
+    # The control API (/_isosim) asks for this token (`Authorization: Bearer <token>`) when it is set.
+    # Without it, state-changing control requests are taken only from local pages (no foreign Origin)
+    # for local host names (no DNS rebinding): see `control_hosts`.
+    control_token: str | None = None
+    # Host names, besides localhost, IP addresses and single-label names, that may change state
+    # through the control API without a token (e.g. a CI service container's network alias).
+    control_hosts: Annotated[list[str], NoDecode] = []
+    # Addresses or networks (CIDR) whose requests may carry the identity header; empty trusts any
+    # caller (local use). Set it to the TLS-terminating proxy's address when the port is reachable
+    # by others: the header is then refused from anyone else.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    # How many tenants (X-Isosim-Tenant copies) may hold state at once; a new one beyond is refused.
+    max_tenants: int = 1000
 
-    @field_validator("packs", "pack_dirs", mode="before")
+    @field_validator("packs", "pack_dirs", "control_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
         return value
 
     @property

@@ -13,6 +13,8 @@ pack's files change (their fingerprint is kept beside it).
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,10 +24,13 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
     DateTime,
     Engine,
+    Float,
+    Integer,
     Row,
     String,
     Table,
@@ -37,11 +42,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.core import database
+from app.core import bounded, database
 from app.core.packs import Pack, read_manifest
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -71,6 +77,9 @@ realms = Table(
     Column("pack", String(100), nullable=False),
     Column("seeded_at", DateTime, nullable=False),
     Column("fingerprint", String(64), nullable=False, server_default=""),
+    # False: the realm holds no rows of its own yet and reads its pack's template (a tenant that has
+    # only read); its first write copies the template (copy on write).
+    Column("copied", Boolean, nullable=False, server_default=true()),
 )
 
 # For each realm and table with a surrogate key: the realm's rows were copied from the template's
@@ -145,10 +154,14 @@ def _clear(conn: Connection, realm: str, tables: list[Table]) -> None:
     conn.execute(delete(copies).where(copies.c.realm == realm))
 
 
-def _mark(conn: Connection, realm: str, pack: Pack) -> None:
+def _mark(conn: Connection, realm: str, pack: Pack, copied: bool = True) -> None:
     conn.execute(
         insert(realms).values(
-            realm=realm, pack=pack.name, seeded_at=datetime.now(UTC), fingerprint=pack.fingerprint
+            realm=realm,
+            pack=pack.name,
+            seeded_at=datetime.now(UTC),
+            fingerprint=pack.fingerprint,
+            copied=copied,
         )
     )
 
@@ -207,8 +220,13 @@ def seed(conn: Connection, realm: str, pack: Pack, models: Sequence[StateModel])
     """
     tables = _tables(models)
     template = _ensure_template(conn, pack, tables)
-    held = conn.execute(select(realms.c.fingerprint).where(realms.c.realm == realm)).scalar()
-    if held == pack.fingerprint and _refresh(conn, realm, template, tables):
+    held = conn.execute(select(realms.c.fingerprint, realms.c.copied).where(realms.c.realm == realm)).first()
+    if (
+        held is not None
+        and held.copied
+        and held.fingerprint == pack.fingerprint
+        and _refresh(conn, realm, template, tables)
+    ):
         conn.execute(update(realms).where(realms.c.realm == realm).values(seeded_at=datetime.now(UTC)))
         return
     _clear(conn, realm, tables)
@@ -343,17 +361,45 @@ def template_fingerprints(engine: Engine) -> dict[str, str]:
         return {realm[len(TEMPLATE_PREFIX) :]: held for realm, held in found}
 
 
-def ensure_seeded(engine: Engine, realm: str, pack: Pack, models: Sequence[StateModel]) -> bool:
-    """Seed `realm` unless the database already holds it (state survives a restart). True if seeded."""
+def template_of(pack: str) -> str:
+    return TEMPLATE_PREFIX + pack
+
+
+def _copied(conn: Connection, realm: str) -> bool | None:
+    """Whether the realm holds its own rows; None if the database has no such realm."""
+    return conn.execute(select(realms.c.copied).where(realms.c.realm == realm)).scalar()
+
+
+def ensure_seeded(
+    engine: Engine, realm: str, pack: Pack, models: Sequence[StateModel], copy: bool = True
+) -> bool:
+    """Make sure the database holds `realm` (state survives a restart). With `copy`, it holds its own
+    rows, copied from the template now if it only shared them; without, a new realm shares the
+    template until its first write. True if the realm holds its own rows."""
+    with database.read(engine) as conn:
+        held = _copied(conn, realm)
+    if held or (held is not None and not copy):
+        return held
     with database.write(engine) as conn:
-        if conn.execute(select(realms.c.realm).where(realms.c.realm == realm)).first():
+        held = _copied(conn, realm)  # again, under the writer's lock
+        if held:
+            return True
+        if not copy:
+            if held is None:
+                _ensure_template(conn, pack, _tables(models))
+                _mark(conn, realm, pack, copied=False)
             return False
         seed(conn, realm, pack, models)
         return True
 
 
 def reset(engine: Engine, realm: str, pack: Pack, models: Sequence[StateModel]) -> None:
+    """Put the realm back to the pack's state: a realm that shares its template stays sharing it."""
     with database.write(engine) as conn:
+        if _copied(conn, realm) is False:
+            _ensure_template(conn, pack, _tables(models))
+            conn.execute(update(realms).where(realms.c.realm == realm).values(seeded_at=datetime.now(UTC)))
+            return
         seed(conn, realm, pack, models)
 
 
@@ -390,12 +436,13 @@ def export(engine: Engine, realm_packs: dict[str, str], models: Sequence[StateMo
     document: dict[str, Any] = {"format": SNAPSHOT_FORMAT, "realms": {}}
     with database.read(engine) as conn:
         for realm, pack in realm_packs.items():
+            source = realm if _copied(conn, realm) is not False else template_of(pack)
             tables: dict[str, list[dict[str, object]]] = {}
             for table in _tables(models):
                 surrogate = table.autoincrement_column
                 columns = [c for c in table.c if c.name != "realm" and c is not surrogate]
                 order = [surrogate] if surrogate is not None else list(table.primary_key.columns)
-                rows = conn.execute(select(*columns).where(table.c.realm == realm).order_by(*order))
+                rows = conn.execute(select(*columns).where(table.c.realm == source).order_by(*order))
                 tables[table.name] = [{k: _portable(v) for k, v in row._mapping.items()} for row in rows]
             document["realms"][realm] = {"pack": pack, "tables": tables}
     return document
@@ -404,49 +451,163 @@ def export(engine: Engine, realm_packs: dict[str, str], models: Sequence[StateMo
 def restore(
     engine: Engine, document: object, packs: dict[str, Pack], models: Sequence[StateModel]
 ) -> list[str]:
-    """Replace the state of every realm in the snapshot, all or nothing. Raises SnapshotError."""
+    """Replace the state of every realm in the snapshot, all or nothing. Raises SnapshotError.
+
+    Everything is checked before anything is written (realm and tenant names, tables, each value
+    against its column, each service's own rules); the database's constraints (keys, references)
+    are the last check, inside the one transaction."""
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
         raise SnapshotError(f"not an isosim snapshot (format must be {SNAPSHOT_FORMAT!r})")
+    given = document.get("realms", {})
+    if not isinstance(given, dict):
+        raise SnapshotError("realms must be an object: realm name -> {pack, tables}")
     by_name = {table.name: table for table in _tables(models)}
-    restored = []
+    checked = [
+        (realm, *_checked_realm(realm, content, packs, by_name, models)) for realm, content in given.items()
+    ]
     try:
         with database.write(engine) as conn:
-            for realm, content in dict(document.get("realms") or {}).items():
-                pack = packs.get(content.get("pack"))
-                if pack is None or realm.startswith(TEMPLATE_PREFIX) or split_realm(realm)[0] != pack.name:
-                    raise SnapshotError(f"realm {realm!r} does not belong to a pack served here")
+            for realm, pack, typed in checked:
                 _clear(conn, realm, list(by_name.values()))
-                typed: Rows = {}
-                for name, rows in dict(content.get("tables") or {}).items():
-                    table = by_name.get(name)
-                    if table is None:
-                        raise SnapshotError(f"unknown table {name!r} in realm {realm!r}")
-                    typed[name] = [_typed(table, row) for row in rows]
-                for model in models:
-                    if model.check is not None:
-                        try:
-                            model.check({t.name: typed.get(t.name, []) for t in model.tables})
-                        except ValueError as error:
-                            raise SnapshotError(f"realm {realm!r}: {error}") from None
                 for name, rows in typed.items():
                     if rows:
                         conn.execute(insert(by_name[name]), [{"realm": realm, **row} for row in rows])
                 _mark(conn, realm, pack)
-                restored.append(realm)
-    except (TypeError, ValueError, AttributeError, exc.DBAPIError, exc.StatementError) as error:
-        if isinstance(error, SnapshotError):
-            raise
-        raise SnapshotError(f"snapshot rows do not fit the tables: {error}") from None
-    return restored
+    except (exc.DBAPIError, exc.StatementError) as error:  # a duplicate key, a dangling reference
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise SnapshotError(f"snapshot rows break the tables' keys or references: {reason}") from None
+    return [realm for realm, _, _ in checked]
 
 
-def _typed(table: Table, row: dict[str, object]) -> dict[str, object]:
+def _checked_realm(
+    realm: str,
+    content: object,
+    packs: dict[str, Pack],
+    by_name: dict[str, Table],
+    models: Sequence[StateModel],
+) -> tuple[Pack, Rows]:
+    pack_name, tenant = split_realm(realm)
+    if tenant is not None and not TENANT_NAME.fullmatch(tenant):
+        raise SnapshotError(f"realm {realm!r}: a tenant name is 1-64 letters, digits, '.', '_' or '-'")
+    if not isinstance(content, dict) or not isinstance(content.get("tables", {}), dict):
+        raise SnapshotError(f"realm {realm!r} must be an object with a pack and tables")
+    pack = packs.get(content.get("pack")) if isinstance(content.get("pack"), str) else None
+    if pack is None or realm.startswith(TEMPLATE_PREFIX) or pack_name != pack.name:
+        raise SnapshotError(f"realm {realm!r} does not belong to a pack served here")
+    typed: Rows = {}
+    for name, rows in (content.get("tables", {})).items():
+        table = by_name.get(name)
+        if table is None:
+            raise SnapshotError(f"unknown table {name!r} in realm {realm!r}")
+        if not isinstance(rows, list):
+            raise SnapshotError(f"{name} in realm {realm!r} must be a list of rows")
+        typed[name] = [_typed(table, row) for row in rows]
+    for model in models:
+        if model.check is not None:
+            try:
+                model.check({t.name: typed.get(t.name, []) for t in model.tables})
+            except ValueError as error:
+                raise SnapshotError(f"realm {realm!r}: {error}") from None
+    return pack, typed
+
+
+# What a column may hold beyond its SQL type, declared where the table is (Column(..., info=...)):
+# "choices" (an enumeration), "range" (low, high) for numbers, "json" ("object") for JSON texts.
+INT32 = 2**31 - 1
+TEXT_LIMIT = 1 << 20  # a Text column's value, in characters
+FLOAT_LIMIT = 1e15  # no MW, $ or ratio the simulated markets hold comes near it
+
+
+def _typed(table: Table, row: object) -> dict[str, object]:
+    """A snapshot row as the table's values, each held to its column's type, length, nullability and
+    declared choices or range: what services read back is what they could have written."""
+    if not isinstance(row, dict):
+        raise SnapshotError(f"a row of {table.name!r} must be an object")
     typed = {}
     for key, value in row.items():
         column = table.c.get(key)
         if column is None or key == "realm" or column is table.autoincrement_column:
             raise SnapshotError(f"unexpected column {key!r} for table {table.name!r}")
-        if isinstance(column.type, DateTime) and isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        typed[key] = value
+        try:
+            typed[key] = _value(column, value)
+        except ValueError as error:
+            raise SnapshotError(f"{table.name}.{key}: {error}") from None
+    for column in table.c:
+        needed = not column.nullable and column.server_default is None and column.default is None
+        if (
+            needed
+            and column.name != "realm"
+            and column is not table.autoincrement_column
+            and column.name not in typed
+        ):
+            raise SnapshotError(f"{table.name}.{column.name} is missing")
     return typed
+
+
+def _value(column: Column[Any], value: object) -> object:
+    if value is None:
+        if not column.nullable or column.primary_key:
+            raise ValueError("cannot be null")
+        return None
+    kind = column.type
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+    if isinstance(kind, Integer):  # BigInteger too
+        high = bounded.INT64 if isinstance(kind, BigInteger) else INT32
+        if not isinstance(value, int) or isinstance(value, bool) or not -high - 1 <= value <= high:
+            raise ValueError(f"must be an integer within ±{high}")
+        _in_range(column, value)
+        return value
+    if isinstance(kind, Float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("must be a number")
+        number = float(value)
+        if not math.isfinite(number) or abs(number) > FLOAT_LIMIT:
+            raise ValueError(f"must be a finite number within ±{FLOAT_LIMIT:g}")
+        _in_range(column, number)
+        return number
+    if isinstance(kind, DateTime):
+        if not isinstance(value, str):
+            raise ValueError("must be an ISO 8601 date and time")
+        when = datetime.fromisoformat(value)  # ValueError says why
+        if not bounded.instant_in_range(when if when.tzinfo else when.replace(tzinfo=UTC)):
+            raise ValueError(f"{value} is outside {bounded.EARLIEST.year}-{bounded.LATEST.year - 1}")
+        return when
+    if isinstance(kind, String):  # Text too
+        if not isinstance(value, str):
+            raise ValueError("must be a string")
+        limit = kind.length or TEXT_LIMIT
+        if len(value) > limit:
+            raise ValueError(f"is longer than {limit} characters")
+        if "\0" in value or not _encodable(value):
+            raise ValueError("holds a NUL or a character UTF-8 cannot write")
+        choices = column.info.get("choices")
+        if choices is not None and value not in choices:
+            raise ValueError(f"must be one of {', '.join(map(repr, choices))}")
+        if column.info.get("json") == "object" and not isinstance(_json(value), dict):
+            raise ValueError("must be a JSON object")
+        return value
+    raise ValueError(f"has a type ({kind}) snapshots do not carry")
+
+
+def _in_range(column: Column[Any], value: float) -> None:
+    low, high = column.info.get("range", (None, None))
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"must lie within [{low}, {high}]")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800" in JSON)
+        return False
+    return True
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None

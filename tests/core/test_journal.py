@@ -76,3 +76,19 @@ def test_the_journal_stays_bounded_after_many_requests(fresh_app) -> None:  # ty
     # What is held is bounded too: at most capacity entries, each body cut at the limit.
     held = app.state.runtime.journal.select(Filter())
     assert len(held) == 50 and all(len(e.response_body or "") <= 64 for e in held)
+
+
+def test_the_journal_holds_at_most_its_byte_bound_dropping_the_oldest(fresh_app) -> None:  # type: ignore[no-untyped-def]
+    # Bodies of 4 KiB each: 40 of them would pass 100 KiB, far fewer entries than the capacity.
+    app = fresh_app(
+        journal_capacity=10_000, journal_bodies=True, journal_body_limit=4096, journal_max_bytes=100_000
+    )
+    client = make_client(app)
+    for _ in range(80):
+        post_sample(client)
+    held = app.state.runtime.journal.select(Filter())
+    size = sum(
+        len(e.request_body or "") + len(e.response_body or "") + len(e.path) + len(e.query) for e in held
+    )
+    assert size <= 100_000 and 10 < len(held) < 80
+    assert held[-1].id == 80 and [e.id for e in held] == list(range(81 - len(held), 81))

@@ -110,14 +110,14 @@ def test_the_template_insert_stores_exactly_what_sqlalchemy_would(database_url: 
     (e.g. SQLite datetimes with their microseconds), on SQLite and on PostgreSQL."""
     from sqlalchemy import delete, insert, text
 
-    from app.core import database, state
+    from app.core import database, schema, state
     from app.core.packs import find_pack_folder
     from app.main import STATE_MODELS
 
     pack = state.load_pack(find_pack_folder("isone-sandbox", Settings().pack_search_path()), STATE_MODELS)
     tables = [t for m in STATE_MODELS for t in m.tables if pack.rows.get(t.name)]
     engine = database.make_engine(database_url)
-    database.create_schema(engine)
+    schema.ensure(engine)
     try:
         with database.write(engine) as conn:
             for table in tables:

@@ -143,3 +143,21 @@ def test_an_mtom_gzip_bomb_is_refused_cheaply(soap: TestClient) -> None:
     )
     kind = 'multipart/related; type="application/xop+xml"; start="<root>"; boundary="bomb"'
     assert "larger than" in refused_cheaply(soap, url(endpoint("SubmitMeterData_STLMTv1_AP")), mtom, kind)
+
+
+def test_a_message_of_too_many_parts_is_refused_before_they_are_parsed(soap: TestClient) -> None:
+    boundary = "many"
+    part = f"--{boundary}\r\nContent-Type: text/xml\r\nContent-ID: <p{{n}}>\r\n\r\n<x/>\r\n"
+    body = "".join(part.format(n=n) for n in range(40_000)) + f"--{boundary}--\r\n"
+    kind = f'multipart/related; type="text/xml"; start="<p0>"; boundary="{boundary}"'
+    before = stored(soap)
+    tracemalloc.start()
+    try:
+        response = soap.post(
+            ENDPOINTS["b2b"], content=body.encode(), headers={"Content-Type": kind, **cert()}
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 413 and "at most 100 MIME parts" in fault(response)[1]
+    assert peak < 16 * 1024 * 1024 and stored(soap) == before

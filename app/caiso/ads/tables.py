@@ -27,8 +27,8 @@ response = Table(
     realm_column(),
     Column("batch_uid", String(60), primary_key=True),
     Column("resource_id", String(60), primary_key=True),
-    Column("accept_status", String(20), nullable=False),  # ACCEPT, DECLINE, PARTIAL
-    Column("mw", Float),
+    Column("accept_status", String(20), nullable=False, info={"choices": ("ACCEPT", "DECLINE", "PARTIAL")}),
+    Column("mw", Float, info={"range": (-100_000, 100_000)}),
     Column("reason_code", String(60)),
     Column("responder", String(200), nullable=False),
     Column("responded_at", DateTime, nullable=False),

@@ -6,13 +6,14 @@ conventions' defaults)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from app.caiso import pacific
-from app.caiso.b2b import models, spec
+from app.caiso.b2b import models, schemas, spec
 from app.caiso.b2b.schemas import Document, Plan, Shape
 from app.caiso.soap.envelope import SUCCESS, SoapFault, event_time, instant
 
@@ -310,3 +311,59 @@ def batch_status(
                 "</errMessage></ErrorLog></RegisteredResource>"
             )
     return framed(document, body, now)
+
+
+# --- stored records (snapshots) -----------------------------------------------------------------------
+
+
+def check_stored(records: list[dict], transactions: dict[str, str]) -> None:  # type: ignore[type-arg]
+    """Snapshot rows of stored records, held to what a submission could have stored: a submitted
+    dataset, and fields that write back into a document its XSD accepts (raises ValueError)."""
+    from app.caiso import catalogue
+    from app.caiso.b2b.routes import APPS
+
+    submits: dict[str, list[tuple[str, Document]]] = {}
+    for endpoint in catalogue.endpoints():
+        if endpoint.app in APPS and endpoint.is_soap:
+            operation = spec.operation(endpoint.app, endpoint.base_operation)
+            if operation.kind == "submit" and operation.dataset:
+                submits.setdefault(operation.dataset, []).append((endpoint.operation, endpoint))  # type: ignore[arg-type]
+    for row in records:
+        where = f"record {row.get('record_id')!r}"
+        found = submits.get(str(row.get("dataset")))
+        if not found:
+            raise ValueError(f"{where}: no submission stores dataset {row.get('dataset')!r}")
+        content = json.loads(str(row.get("fields")))
+        stored_tree, element = content.get("tree"), content.get("element", "")
+        if not _is_tree(stored_tree, 0) or not isinstance(element, str):
+            raise ValueError(f"{where}: fields hold no record tree")
+        if any(not isinstance(v, str) for k, v in content.items() if k not in ("tree", "element")):
+            raise ValueError(f"{where}: a record's notes are texts")
+        sent_by = transactions.get(str(row.get("transaction_id")))
+        candidates = [e for name, e in found if name == sent_by] or [e for _, e in found]
+        now = datetime.now(UTC)
+        record = models.Record("", "", "", now, now, tree=stored_tree, element=element)
+        problems = []
+        for endpoint in candidates:
+            document = schemas.plan(endpoint).incoming  # type: ignore[arg-type]
+            if element and element not in document.payload.index:
+                problems.append(f"{document.filename} has no {element}")
+                continue
+            try:
+                check(etree.fromstring(data(document, [record], now)), document)
+                break
+            except SoapFault as fault:
+                problems.append(fault.message)
+        else:
+            raise ValueError(f"{where}: {problems[0] if problems else 'not a submitted record'}")
+
+
+def _is_tree(value: object, depth: int) -> bool:
+    if not isinstance(value, dict) or depth > 30:
+        return False
+    return all(
+        isinstance(key, str)
+        and isinstance(items, list)
+        and all(isinstance(item, str) or _is_tree(item, depth + 1) for item in items)
+        for key, items in value.items()
+    )

@@ -119,7 +119,7 @@ def _output(description: str, service: str, now: datetime, transaction: str | No
     return Response(soap.message(body), media_type=MEDIA_TYPE)
 
 
-async def handle(
+def handle(
     runtime: Runtime, request: Request, message: Envelope, endpoint: Endpoint, user: User, now: datetime
 ) -> Response:
     pack = request.scope[PACK_KEY]
@@ -136,6 +136,7 @@ async def handle(
     operation = plan.operation
     if operation.kind == "submit":
         records = codec.submitted(root, plan)
+        realm = realm_of(request.scope, write=True)
         with database.write(runtime.engine) as conn:
             receipt = models.submit(conn, realm, reference, operation, service, records, user.name, own, now)
         if plan.answer is not None and plan.answer.root == "OutageStandardOutput":
@@ -152,6 +153,7 @@ async def handle(
         return _output(text, service, now, receipt.transaction_id)
     wanted = codec.query(root, plan)
     if operation.kind == "action":
+        realm = realm_of(request.scope, write=True)
         with database.write(runtime.engine) as conn:
             count = models.act(conn, realm, operation, wanted, own, now)
         return _output(f"{wanted.action} applied to {count} record(s)", service, now)

@@ -21,8 +21,8 @@ transaction = Table(
     Column("scheduling_coordinator", String(20), nullable=False),
     Column("submitted_by", String(200), nullable=False),
     Column("received_at", DateTime, nullable=False),
-    Column("record_count", Integer, nullable=False),
-    Column("invalid_count", Integer, nullable=False),
+    Column("record_count", Integer, nullable=False, info={"range": (0, None)}),
+    Column("invalid_count", Integer, nullable=False, info={"range": (0, None)}),
 )
 
 record = Table(
@@ -41,7 +41,9 @@ record = Table(
     Column("status", String(20)),  # set by an action or the record's validation; else by its lifecycle
     Column("status_at", DateTime),
     Column("errors", Text, nullable=False, server_default=""),
-    Column("fields", Text, nullable=False),  # JSON: the dataset's fields, as submitted
+    Column(
+        "fields", Text, nullable=False, info={"json": "object"}
+    ),  # JSON: the dataset's fields, as submitted
     Index("caiso_b2b_record_by_window", "realm", "dataset", "scheduling_coordinator", "start_time"),
     Index("caiso_b2b_record_by_transaction", "realm", "transaction_id"),
 )
@@ -51,4 +53,12 @@ def load(pack: Pack) -> Rows:
     return {}  # nothing is submitted yet in a pack as shipped
 
 
-STATE = StateModel("caiso.b2b", (transaction, record), load)
+def check(rows: Rows) -> None:
+    """Stored records from a snapshot must be ones a submission could have stored."""
+    from app.caiso.b2b.codec import check_stored
+
+    sent = {row["transaction_id"]: row["operation"] for row in rows.get(transaction.name, [])}
+    check_stored(rows.get(record.name, []), sent)
+
+
+STATE = StateModel("caiso.b2b", (transaction, record), load, check=check)

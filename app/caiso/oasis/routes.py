@@ -28,8 +28,8 @@ from app.caiso.oasis.catalogue import GROUPS, REPORTS, SINGLE_REPORTS, Report
 from app.caiso.oasis.errors import OasisError
 from app.caiso.oasis.models import LMP_COMPONENTS, Block, Selection, blocks
 from app.caiso.oasis.tables import group_request
-from app.core import database
-from app.core.pipeline import PACK_KEY, TENANT_KEY, plain_error, realm_of
+from app.core import bounded, database, http
+from app.core.pipeline import PACK_KEY, plain_error, realm_of
 from app.core.runtime import Runtime
 from app.core.services import Service, section
 
@@ -37,7 +37,7 @@ MOUNT = "/oasisapi"
 MAX_SPAN = timedelta(days=31)
 MAX_NODES = 10
 GROUP_TYPES = ("ALL", "ALL_APNODES")
-_DATETIME = re.compile(r"(\d{8})T(\d{2}):(\d{2})([+-])(\d{2})(\d{2})")
+_DATETIME = re.compile(r"([0-9]{8})T([0-9]{2}):([0-9]{2})([+-])([0-9]{2})([0-9]{2})")
 # Above this many rows a member may pass 2 GiB and needs ZIP64.
 _ZIP64_ROWS = 5_000_000
 
@@ -56,13 +56,16 @@ def parse_datetime(text: str | None) -> datetime:
     try:
         offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
         local = datetime.strptime(f"{day}{hour}{minute}", "%Y%m%d%H%M")
-        return local.replace(tzinfo=timezone(offset)).astimezone(UTC)
-    except ValueError:
+        found = local.replace(tzinfo=timezone(offset)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise OasisError(errors.BAD_DATETIME) from None
+    if not bounded.instant_in_range(found):  # the years the simulated market covers
+        raise OasisError(errors.BAD_DATETIME)
+    return found
 
 
 class RateLimit:
-    """At most one request per `seconds` from a caller (its address, per environment and tenant).
+    """At most one request per `seconds` from a caller (its address, per environment).
     Refused requests do not restart the wait. Real time, not the simulated clock: clients sleep."""
 
     def __init__(self) -> None:
@@ -89,7 +92,7 @@ class OasisService:
                 Route("/SingleZip", self.single_zip, methods=["GET"]),
                 Route("/GroupZip", self.group_zip, methods=["GET"]),
             ],
-            exception_handlers={HTTPException: self._http_error},
+            exception_handlers={HTTPException: self._http_error, Exception: http.last_resort(render)},
         )
         self.routes.router.redirect_slashes = False
 
@@ -117,17 +120,20 @@ class OasisService:
         limit = pack.manifest.settings.rate_limit_seconds
         if limit and self.runtime.settings.rate_limit:
             client = request.client.host if request.client else ""
-            left = self.rate_limit.wait((pack.name, request.scope.get(TENANT_KEY) or "", client), limit)
+            # Per caller, whatever tenant it names: a new tenant header is no way around the limit.
+            left = self.rate_limit.wait((pack.name, client), limit)
             if left:
                 detail = f"at most one request per {limit:g} seconds"
                 return None, {}, render(429, detail, {"Retry-After": str(math.ceil(left))})  # type: ignore[return-value]
         params = {key.lower(): value for key, value in request.query_params.multi_items()}
         return world, params, None
 
-    async def single_zip(self, request: Request) -> Response:
+    # Sync endpoints run in Starlette's worker threads (as the zip's rows are made): database waits
+    # and the CPU work of a large report never block the event loop.
+    def single_zip(self, request: Request) -> Response:
         return self._answer(request, self._single)
 
-    async def group_zip(self, request: Request) -> Response:
+    def group_zip(self, request: Request) -> Response:
         return self._answer(request, self._group)
 
     def _answer(self, request: Request, build: Callable[..., Response]) -> Response:
@@ -176,10 +182,10 @@ class OasisService:
 
     @staticmethod
     def _version(params: dict[str, str], accepted: frozenset[int]) -> int:
-        text = params.get("version", "")
-        if not text.isdigit() or int(text) not in accepted:
+        version = bounded.integer(params.get("version"))
+        if version is None or version not in accepted:
             raise OasisError(errors.BAD_VERSION)
-        return int(text)
+        return version
 
     def _window(self, params: dict[str, str], request: Request, now: datetime) -> tuple[datetime, datetime]:
         start = parse_datetime(params.get("startdatetime"))
@@ -209,7 +215,7 @@ class OasisService:
 
     def _assembled(self, request: Request, key: str, now: datetime) -> bool:
         """Whether an earlier request started this group's assembly; the first one starts it."""
-        realm = realm_of(request.scope)
+        realm = realm_of(request.scope, write=True)
         with database.write(self.runtime.engine) as conn:
             held = conn.execute(
                 select(group_request.c.request_key).where(

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from app.caiso.market.registry import registry
 from app.caiso.outlook import codec, models
 from app.caiso.pacific import trading_day
-from app.core import database
+from app.core import bounded, database, http
 from app.core.pipeline import PACK_KEY, plain_error, realm_of
 from app.core.runtime import Runtime
 from app.core.services import Service, section
@@ -36,7 +36,7 @@ class OutlookService:
                 Route("/history/{day}/{name}.csv", self.history, methods=["GET"]),
                 Route("/current/{name}.csv", self.current, methods=["GET"]),
             ],
-            exception_handlers={HTTPException: self._http_error},
+            exception_handlers={HTTPException: self._http_error, Exception: http.last_resort(render)},
         )
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
@@ -46,17 +46,18 @@ class OutlookService:
         assert isinstance(exc, HTTPException)
         return render(exc.status_code, f"no Today's Outlook file at {request.url.path}", {})
 
-    async def history(self, request: Request) -> Response:
+    # Sync endpoints: Starlette runs them in worker threads, off the event loop.
+    def history(self, request: Request) -> Response:
         text = request.path_params["day"]
         try:
             day = datetime.strptime(text, "%Y%m%d").date() if len(text) == 8 and text.isdigit() else None
         except ValueError:
             day = None
-        if day is None:
-            return render(404, f"no Today's Outlook history for {text!r}", {})
+        if day is None or not bounded.day_in_range(day):
+            return render(404, f"no Today's Outlook history for {text[:40]!r}", {})
         return self._file(request, day)
 
-    async def current(self, request: Request) -> Response:
+    def current(self, request: Request) -> Response:
         return self._file(request, trading_day(self.runtime.clock.now()))
 
     def _file(self, request: Request, day: date) -> Response:

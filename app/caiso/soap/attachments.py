@@ -11,6 +11,7 @@ import base64
 import binascii
 import gzip
 import hashlib
+import re
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -83,10 +84,22 @@ def _content_id(part: EmailMessage) -> str:
     return (part.get("Content-ID") or "").strip().strip("<>")
 
 
+MAX_PARTS = 100  # a SOAP envelope and its attachments; CAISO's documents travel in one or two
+
+
+def _boundary(content_type: str) -> str:
+    found = re.search(r'boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))', content_type, re.IGNORECASE)
+    return (found.group(1) or found.group(2)) if found else ""
+
+
 def split(content_type: str, body: bytes) -> Multipart:
     """The parts of a multipart/related message (SwA or MTOM): the root is the `start` part, or the
     first. A SoapFault says what is wrong with the framing."""
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    boundary = _boundary(content_type)
+    if boundary and body.count(b"--" + boundary.encode()) > MAX_PARTS + 1:
+        # Counted before parsing: parsing tens of thousands of parts costs seconds.
+        raise SoapFault(f"a SOAP message carries at most {MAX_PARTS} MIME parts", status=413)
     message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
     if not message.is_multipart() or message.defects:
         raise SoapFault("the multipart/related message is malformed (boundary and parts)")

@@ -11,10 +11,11 @@ Applications not emulated yet answer 501 with a SOAP fault naming the endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 
 from lxml import etree
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -27,8 +28,9 @@ from app.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY, PIPELINE_KEY
 from app.core.runtime import Runtime
 from app.core.services import Service
 
-# An application's handler: (runtime, request, envelope, endpoint, caller, now) -> response.
-Handler = Callable[..., Awaitable[Response]]
+# An application's handler: (runtime, request, envelope, endpoint, caller, now) -> response. It runs
+# in a worker thread (it reads the database, checks and writes documents): never on the event loop.
+Handler = Callable[..., Response]
 # (application, base operation) -> handler; filled by each emulated application's module.
 HANDLERS: dict[tuple[str, str], Handler] = {}
 # application -> its WSDL writer (route, the endpoint's address) -> document.
@@ -128,23 +130,35 @@ class CaisoSoapService:
                 raw = await http.read_body(request, self.runtime.settings.max_body_bytes)
             except http.BodyTooLarge as exc:
                 raise soap.SoapFault(str(exc).replace("request body", "SOAP message"), status=413) from None
-            if kind == MULTIPART:
-                request.state.multipart = attachments.split(content_type, raw)
-                raw = request.state.multipart.root
-            message = soap.parse(raw)
-            endpoint = self._operation(route, message)
+
+            def read() -> tuple[soap.Envelope, catalogue.Endpoint]:
+                root = raw
+                if kind == MULTIPART:
+                    request.state.multipart = attachments.split(content_type, raw)
+                    root = request.state.multipart.root
+                message = soap.parse(root)
+                return message, self._operation(route, message)
+
+            # Parsing, signature checks and the handler run in worker threads: the event loop keeps
+            # answering other clients while a large message is read or a write lock is awaited.
+            message, endpoint = await run_in_threadpool(read)
             service = endpoint.operation
             pipeline = request.scope.get(PIPELINE_KEY)
             if pipeline is not None and await pipeline.named(request.scope, service, send):
                 return None
-            if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
-                security.check(message, found.user, pack, now)
             handler = HANDLERS.get((app, endpoint.base_operation))
             if handler is None:
                 raise soap.SoapFault(
                     f"isosim does not emulate {app} {endpoint.operation} ({endpoint.name}) yet", "Server", 501
                 )
-            return await handler(self.runtime, request, message, endpoint, found.user, now)
+            user = found.user
+
+            def answer() -> Response:
+                if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
+                    security.check(message, user, pack, now)
+                return handler(self.runtime, request, message, endpoint, user, now)
+
+            return await run_in_threadpool(answer)
         except soap.SoapFault as error:
             return _fault(error, service, now)
 

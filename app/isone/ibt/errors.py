@@ -3,9 +3,9 @@ wrong, written as "<reason phrase>: <detail>"."""
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from starlette.responses import PlainTextResponse, Response
+
+from app.core import http
 
 
 class IbtError(Exception):
@@ -17,7 +17,7 @@ class IbtError(Exception):
 
     @property
     def body(self) -> str:
-        return f"{HTTPStatus(self.status).phrase}: {self.detail}"
+        return f"{http.phrase(self.status)}: {self.detail}"
 
 
 def bad_request(detail: str) -> IbtError:

@@ -5,13 +5,14 @@ container, so an anonymous caller learns nothing about which URLs exist."""
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from app.core import database, http
+from app.core import bounded, database, http
 from app.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
 from app.core.runtime import Runtime
 from app.core.services import Service, section
@@ -54,7 +55,11 @@ class IbtService:
                     methods=["GET"],
                 ),
             ],
-            exception_handlers={HTTPException: self._http_error, IbtError: self._ibt_error},
+            exception_handlers={
+                HTTPException: self._http_error,
+                IbtError: self._ibt_error,
+                Exception: http.last_resort(render),
+            },
         )
         # A trailing slash names no resource; no redirect to a guessed URL.
         self.routes.router.redirect_slashes = False
@@ -102,10 +107,9 @@ class IbtService:
 
     def _customer(self, request: Request) -> int:
         """The URL's customer, which must be the caller's own."""
-        text = request.path_params["customer_id"]
-        if not text.isdigit():
+        customer_id = bounded.integer(request.path_params["customer_id"])
+        if customer_id is None:
             raise not_found(f"no IBT resource at {request.url.path} (customerId must be numeric)")
-        customer_id = int(text)
         user = request.scope[IDENTITY_KEY].user
         if user.customer_id != customer_id:
             raise forbidden(f"user {user.name} may not access the data of customer {customer_id}")
@@ -120,12 +124,13 @@ class IbtService:
     def _xml(self, body: bytes, media_type: str) -> Response:
         return Response(body, media_type=f"{media_type};charset=UTF-8")
 
-    def _realm(self, request: Request) -> str:
-        return realm_of(request.scope)
+    def _realm(self, request: Request, write: bool = False) -> str:
+        return realm_of(request.scope, write)
 
     # --- resources ------------------------------------------------------------------------------
 
-    async def get_subaccounts(self, request: Request) -> Response:
+    # Sync endpoints run in Starlette's worker threads: a database wait never blocks the event loop.
+    def get_subaccounts(self, request: Request) -> Response:
         customer_id = self._customer(request)
         media_type = self._media_type(request)
         realm = self._realm(request)  # seeded before any transaction opens
@@ -136,7 +141,7 @@ class IbtService:
     async def mappings(self, request: Request) -> Response:
         if request.method == "POST":
             return await self._post_mappings(request)
-        return self._get_mappings(request)
+        return await run_in_threadpool(self._get_mappings, request)
 
     def _get_mappings(self, request: Request) -> Response:
         customer_id = self._customer(request)
@@ -161,24 +166,27 @@ class IbtService:
             body = await http.read_body(request, self.runtime.settings.max_body_bytes)
         except http.BodyTooLarge as exc:
             raise IbtError(413, str(exc)) from None
-        return self._store_mappings(request, customer_id, body, media_type)
+        return await run_in_threadpool(self._store_mappings, request, customer_id, body, media_type)
 
     def _store_mappings(self, request: Request, customer_id: int, body: bytes, media_type: str) -> Response:
         requested = codec.read_mappings(body)
-        realm = self._realm(request)
+        realm = self._realm(request, write=True)
         with database.write(self.runtime.engine) as conn:
             stored = rules.apply_mappings(conn, realm, customer_id, requested, self.runtime.clock.now)
         return self._xml(codec.mappings_document(stored, None), media_type)
 
-    async def get_mapping(self, request: Request) -> Response:
+    def get_mapping(self, request: Request) -> Response:
         customer_id = self._customer(request)
         text = request.path_params["contract_id"]
-        if not text.isdigit():
+        contract_id = bounded.integer(text)
+        if contract_id is None:
+            if 0 < len(text) <= 100 and text.isascii() and text.isdigit():  # a number no contract has
+                raise rules.no_mapping(text, customer_id)
             raise not_found(f"no IBT resource at {request.url.path} (contractId must be numeric)")
         media_type = self._media_type(request)
         realm = self._realm(request)
         with database.read(self.runtime.engine) as conn:
-            found = rules.mapping_history(conn, realm, customer_id, int(text))
+            found = rules.mapping_history(conn, realm, customer_id, contract_id)
         return self._xml(codec.mapping_document(found), media_type)
 
 

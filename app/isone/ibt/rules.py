@@ -16,9 +16,10 @@ from functools import lru_cache
 from sqlalchemy import Connection, Integer, String, and_, bindparam, cast, func, or_, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core import bounded
 from app.isone.eastern import format_instant, midnight_utc, month_start, monthly_periods, next_month_start
 from app.isone.ibt import codec
-from app.isone.ibt.errors import bad_request, not_found
+from app.isone.ibt.errors import IbtError, bad_request, not_found
 from app.isone.ibt.tables import (
     CATEGORIES,
     MARKET_NAMES,
@@ -52,7 +53,8 @@ class MappingQuery:
 
 _WILDCARD_DIGITS = re.compile(r"[0-9*%]{1,9}")
 _DIGITS = re.compile(r"[0-9]{1,18}")
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+JAVA_INT_MIN, JAVA_INT_MAX = -(2**31), 2**31 - 1
 
 
 def parse_query(first: dict[str, str]) -> MappingQuery:
@@ -100,13 +102,15 @@ def parse_query(first: dict[str, str]) -> MappingQuery:
 
 
 def _number(first: dict[str, str], name: str, default: int) -> int:
+    """A Java int, as the service's JAX-RS parameters are: anything else is a 400."""
     value = first.get(name)
     if value is None:
         return default
-    try:
-        return int(value)
-    except ValueError:
-        raise bad_request(f"{name} must be a number, not {value!r}") from None
+    found = bounded.integer(value, JAVA_INT_MIN, JAVA_INT_MAX)
+    if found is None:
+        span = f"from {JAVA_INT_MIN} to {JAVA_INT_MAX}"
+        raise bad_request(f"{name} must be a number {span}, not {value[:40]!r}")
+    return found
 
 
 def _id(first: dict[str, str], name: str) -> int | None:
@@ -124,7 +128,10 @@ def _date(name: str, value: str) -> date:
         if not match:
             raise ValueError
         month, day, year = (int(part) for part in match.groups())
-        return date(year, month, day)
+        found = date(year, month, day)
+        if not bounded.day_in_range(found):
+            raise ValueError
+        return found
     except ValueError:
         raise bad_request(f"{name} must be a date in mm/dd/yyyy format, not {value!r}") from None
 
@@ -367,10 +374,14 @@ def mapping_history(conn: Connection, realm: str, customer_id: int, contract_id:
             .order_by(mv.begin, mv.id)
         ).all()
     if not rows:
-        raise not_found(
-            f"Contract Subaccount Mapping for contract {contract_id} not found for customer {customer_id}"
-        )
+        raise no_mapping(str(contract_id), customer_id)
     return _group(customer_id, rows)[0]
+
+
+def no_mapping(contract_id: str, customer_id: int) -> IbtError:
+    return not_found(
+        f"Contract Subaccount Mapping for contract {contract_id} not found for customer {customer_id}"
+    )
 
 
 # --- POST (3.2.3, 3.2.5, 3.2.8) -----------------------------------------------------------------

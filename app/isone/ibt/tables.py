@@ -27,6 +27,16 @@ from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
 from app.core.state import Rows, StateModel, realm_column
 from app.isone.eastern import monthly_periods
 
+# The four contract categories (query parameter `category`) and the market name each one shows as.
+MARKET_NAMES = {
+    "ENERGY DAY AHEAD": "Energy DA",
+    "ENERGY REAL TIME": "Energy RT",
+    "LOAD REAL TIME": "Load RT",
+    "FCM LOAD OBLIGATION": "FCM Load",
+}
+CATEGORIES = tuple(MARKET_NAMES)
+SUBACCOUNT_STATUSES = ("Active", "Inactive")
+
 customer = Table(
     "ibt_customer",
     metadata,
@@ -45,7 +55,7 @@ subaccount_version = Table(
     Column("begin", DateTime, primary_key=True),
     Column("end", DateTime),
     Column("name", String(200), nullable=False),
-    Column("status", String(40), nullable=False),
+    Column("status", String(40), nullable=False, info={"choices": SUBACCOUNT_STATUSES}),
     ForeignKeyConstraint(["realm", "customer_id"], ["ibt_customer.realm", "ibt_customer.customer_id"]),
 )
 
@@ -55,7 +65,7 @@ contract = Table(
     realm_column(),
     Column("contract_id", BigInteger, primary_key=True, autoincrement=False),
     Column("reference_id", String(25), nullable=False, server_default=""),
-    Column("category", String(40), nullable=False),
+    Column("category", String(40), nullable=False, info={"choices": CATEGORIES}),
     Column("location_id", BigInteger, nullable=False),
     Column("buyer_id", BigInteger, nullable=False),
     Column("seller_id", BigInteger, nullable=False),
@@ -114,15 +124,6 @@ mapping_version = Table(
     ),
 )
 
-# The four contract categories (query parameter `category`) and the market name each one shows as.
-MARKET_NAMES = {
-    "ENERGY DAY AHEAD": "Energy DA",
-    "ENERGY REAL TIME": "Energy RT",
-    "LOAD REAL TIME": "Load RT",
-    "FCM LOAD OBLIGATION": "FCM Load",
-}
-CATEGORIES = tuple(MARKET_NAMES)
-
 
 # --- the pack's data files -------------------------------------------------------------------
 
@@ -153,7 +154,7 @@ class SubaccountRow(_Instants):
     subaccount_id: str
     begin: datetime
     name: str
-    status: Literal["Active", "Inactive"]
+    status: Literal[SUBACCOUNT_STATUSES]  # type: ignore[valid-type]
 
 
 class ContractRow(_Instants):
