@@ -13,9 +13,13 @@ from app.caiso.soap.routes import SERVICE as CAISO_SOAP
 from app.core.services import Service
 from app.core.state import StateModel
 from app.isone.ibt.routes import SERVICE as ISONE_IBT
+from app.isone.market.tables import SERVICE as ISONE_MARKET
+from app.isone.webservices.routes import SERVICE as ISONE_WEBSERVICES
 
 SERVICES: tuple[Service, ...] = (
     ISONE_IBT,
+    ISONE_MARKET,
+    ISONE_WEBSERVICES,
     CAISO_MARKET,
     CAISO_OASIS,
     CAISO_OUTLOOK,

@@ -4,6 +4,7 @@ simulated clock, fault rules and the request journal. Documented on the OpenAPI 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from app.core.faults import FaultSpec
 from app.core.journal import Filter
 from app.core.runtime import Runtime
 from app.core.state import TENANT_NAME, SnapshotError
+
+log = logging.getLogger("isosim")
 
 router = APIRouter(prefix="/_isosim", tags=["control"], dependencies=[Depends(guard)])
 
@@ -54,8 +57,9 @@ def ready(request: Request) -> dict[str, object]:
     try:
         with database.read(runtime.engine) as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any driver error means "not ready"
-        raise HTTPException(503, f"database unreachable: {exc}") from None
+    except Exception as exc:  # any driver error means "not ready"; its text (SQL, URL) stays in the log
+        log.warning("readiness check failed: %s", exc)
+        raise HTTPException(503, f"database unreachable ({type(exc).__name__})") from None
     return {"status": "ready", "packs": list(runtime.packs), "database": runtime.engine.dialect.name}
 
 

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 BUILTIN_PACK_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 SHIPPED_PACKS = (
     "isone-sandbox",
+    "isone-production",
     "caiso-mapstage",
     "caiso-sandbox",
     "caiso-production",

@@ -16,11 +16,12 @@ import hashlib
 import json
 import math
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -51,6 +52,7 @@ from app.core import bounded, database
 from app.core.packs import Pack, read_manifest
 
 Rows = dict[str, list[dict[str, Any]]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -611,3 +613,31 @@ def _json(text: str) -> object:
         return json.loads(text)
     except (ValueError, RecursionError):
         return None
+
+
+class PerSeeding(Generic[T]):
+    """A value read from a realm's state (a market registry), kept until the realm is seeded again
+    (a reset or a snapshot changes its `seeded_at`): read once, then a dictionary lookup."""
+
+    def __init__(self, read: Callable[[Connection, str], T], size: int = 256) -> None:
+        self._read = read
+        self._size = size
+        self._held: dict[tuple[str, datetime], T] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, conn: Connection, realm: str) -> T | None:
+        mark = conn.execute(select(realms.c.seeded_at).where(realms.c.realm == realm)).scalar()
+        if mark is None:
+            return None
+        key = (realm, mark)
+        with self._lock:
+            if key in self._held:
+                return self._held[key]
+        found = self._read(conn, realm)
+        with self._lock:
+            for held in [k for k in self._held if k[0] == realm]:
+                del self._held[held]  # an older seeding of the realm
+            if len(self._held) > self._size:
+                self._held.clear()
+            self._held[key] = found
+        return found

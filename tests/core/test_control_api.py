@@ -11,6 +11,7 @@ def test_health_and_ready(client: TestClient) -> None:
     assert ready["status"] == "ready"
     assert ready["packs"] == [
         "isone-sandbox",
+        "isone-production",
         "caiso-mapstage",
         "caiso-sandbox",
         "caiso-production",

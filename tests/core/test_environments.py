@@ -26,6 +26,7 @@ def test_every_shipped_pack_is_served(client: TestClient) -> None:
     served = {p["name"]: p for p in client.get("/_isosim/packs").json()}
     assert list(served) == [
         "isone-sandbox",
+        "isone-production",
         "caiso-mapstage",
         "caiso-sandbox",
         "caiso-production",

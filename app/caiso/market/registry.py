@@ -9,9 +9,7 @@ every seed, reset and snapshot restore renews, so a change of the rows is always
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import field_validator
@@ -19,7 +17,7 @@ from sqlalchemy import Connection, Table, select
 
 from app.caiso.market import tables
 from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
-from app.core.state import Rows, realms
+from app.core.state import PerSeeding, Rows
 
 if TYPE_CHECKING:
     from app.caiso.market.system import System
@@ -264,28 +262,6 @@ def check_rows(rows: Rows) -> None:
 
 # --- from a realm -----------------------------------------------------------------------------------
 
-_cache: dict[tuple[str, datetime], Registry | None] = {}
-_lock = threading.Lock()
-
-
-def registry(conn: Connection, realm: str) -> Registry | None:
-    """The realm's registry, or None when its pack has no CAISO market."""
-    mark = conn.execute(select(realms.c.seeded_at).where(realms.c.realm == realm)).scalar()
-    if mark is None:
-        return None
-    key = (realm, mark)
-    with _lock:
-        if key in _cache:
-            return _cache[key]
-    found = _read(conn, realm)
-    with _lock:
-        for held in [k for k in _cache if k[0] == realm]:
-            del _cache[held]  # an older seeding of the realm
-        if len(_cache) > 256:
-            _cache.clear()
-        _cache[key] = found
-    return found
-
 
 def _read(conn: Connection, realm: str) -> Registry | None:
     seed = conn.execute(select(tables.system.c.seed).where(tables.system.c.realm == realm)).scalar()
@@ -307,3 +283,7 @@ def _read(conn: Connection, realm: str) -> Registry | None:
         fleets=rows(t.fleet, Fleet, t.fleet.c.trading_hub, t.fleet.c.renewable_type),
         contracts=rows(t.contract, Contract, t.contract.c.contract_id),
     )
+
+
+# The realm's registry, or None when its pack has no CAISO market (read once per seeding).
+registry = PerSeeding(_read)

@@ -1,0 +1,68 @@
+"""ISO-NE web services tests: the isone-production pack through HTTP, as an ISO Express account."""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import cache
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+BASE = "/env/isone-production/api/v1.1"
+ACCOUNT = ("analyst@example.com", "isoexpress-sandbox")
+NS = {"w": "http://WEBSERV.iso-ne.com"}
+SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "isone" / "webservices-v1.1.xsd"
+
+
+def auth(user: str = ACCOUNT[0], password: str = ACCOUNT[1]) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+def get(client: TestClient, path: str, **headers: str) -> httpx.Response:
+    return client.get(BASE + path, headers={**auth(), **headers}, follow_redirects=False)
+
+
+def xml_of(client: TestClient, path: str) -> etree._Element:
+    """An XML answer, checked against the project's schema (written to match ISO-NE's XSD)."""
+    answer = get(client, path)
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.headers["content-type"].startswith("application/xml")
+    root = etree.fromstring(answer.content)
+    assert schema().validate(root), schema().error_log
+    return root
+
+
+def json_of(client: TestClient, path: str) -> dict:
+    answer = get(client, path + ".json")
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.headers["content-type"].startswith("application/json")
+    return json.loads(answer.content)
+
+
+def rows(document: dict, root: str, item: str) -> list[dict]:
+    """The items of a JSON answer, whether ISO-NE wrote one (an object) or several (a list)."""
+    body = document[root]
+    if body == "":
+        return []
+    found = body[item]
+    return found if isinstance(found, list) else [found]
+
+
+@pytest.fixture
+def feeds(client: TestClient):  # type: ignore[no-untyped-def]
+    """The session's simulator with the clock on 20 August 2021, 14:02 EDT."""
+    assert client.put("/_isosim/clock", json={"frozen_at": "2021-08-20T18:02:00Z"}).status_code == 200
+    return client
+
+
+def at(client: TestClient, instant: str) -> None:
+    assert client.put("/_isosim/clock", json={"frozen_at": instant}).status_code == 200

@@ -1,0 +1,68 @@
+"""gridstatus's ISONEAPI client, unchanged, against a live isosim: its requests to
+https://webservices.iso-ne.com/api/v1.1 reach isosim as if the host name resolved to it (a
+transport adapter sends them to the loopback server with the real Host header)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+
+from tests.isone.webservices.conftest import ACCOUNT
+
+
+class _ResolveTo(HTTPAdapter):
+    """https://webservices.iso-ne.com/... sent to isosim's loopback address, Host kept."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        parts = urlsplit(request.url)
+        request.headers["Host"] = parts.netloc
+        request.url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().send(request, **kwargs)
+
+
+@pytest.fixture
+def isone_api(live_servers: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from gridstatus.isone_api.isone_api import ISONEAPI
+
+    assert requests.put(f"{live_servers[0]}/_isosim/clock", json={"frozen_at": "2021-08-20T18:02:00Z"}).ok
+    adapter = _ResolveTo(live_servers[0])
+    original = requests.Session.get_adapter
+
+    def get_adapter(self, url):  # type: ignore[no-untyped-def]
+        return adapter if url.startswith("https://webservices.iso-ne.com/") else original(self, url)
+
+    monkeypatch.setattr(requests.Session, "get_adapter", get_adapter)
+    monkeypatch.setenv("ISONE_API_USERNAME", ACCOUNT[0])
+    monkeypatch.setenv("ISONE_API_PASSWORD", ACCOUNT[1])
+    return ISONEAPI(sleep_seconds=0.1, max_retries=0)
+
+
+def test_hourly_real_time_lmps(isone_api) -> None:  # type: ignore[no-untyped-def]
+    df = isone_api.get_lmp_real_time_hourly_prelim(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    assert len(df) == 24 * df["Location"].nunique() and ".H.INTERNAL_HUB" in set(df["Location"])
+    assert (df["Interval End"] - df["Interval Start"] == pd.Timedelta(hours=1)).all()
+    assert ((df["LMP"] - df["Energy"] - df["Congestion"] - df["Loss"]).abs() < 0.0051).all()
+    final = isone_api.get_lmp_real_time_hourly_final(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    assert final["LMP"].tolist() == df["LMP"].tolist()
+
+
+def test_five_minute_lmps(isone_api) -> None:  # type: ignore[no-untyped-def]
+    start = pd.Timestamp("2021-08-16 13:00", tz="US/Eastern")
+    df = isone_api.get_lmp_real_time_5_min_prelim(start, end=start + pd.Timedelta(hours=1))
+    assert df["Interval Start"].nunique() == 12 and set(df["Location Type"]) >= {"HUB", "LOAD ZONE"}
+    latest = isone_api.get_lmp_real_time_5_min_prelim("latest")
+    assert latest["Interval Start"].nunique() == 1 and len(latest) > 300
+
+
+def test_locations(isone_api) -> None:  # type: ignore[no-untyped-def]
+    df = isone_api.get_locations()
+    assert len(df) == 20
+    assert isone_api.get_location_by_id(4000)["LocationName"].iloc[0] == ".H.INTERNAL_HUB"
