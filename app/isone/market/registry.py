@@ -53,8 +53,9 @@ class Target(PackModel):
     month: str = Field(pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")
     market: str = Field(pattern=r"^(DA|RT)$")
     period: str = Field(pattern=r"^(all|on_peak|off_peak)$")
-    statistic: str = Field(pattern=r"^(avg|min|max)$")
-    value: float = Field(ge=-1000, le=10000)
+    statistic: str = Field(pattern=r"^(avg|min|max|imports|exports)$")
+    loc_id: int = Field(ge=1, le=10**7)
+    value: float = Field(ge=-(10**8), le=10**8)
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,20 @@ class Registry:
         return tuple(loc for loc in self.priced if loc.location_type in ("HUB", "LOAD ZONE", "EXT. NODE"))
 
     def calibration(self, month: str) -> dict[tuple[str, str, str], float]:
-        """The hub's targets for a month: (market, period, statistic) -> value; {} if none."""
-        return {(t.market, t.period, t.statistic): t.value for t in self.targets if t.month == month}
+        """The hub's price targets for a month: (market, period, statistic) -> value; {} if none."""
+        return {
+            (t.market, t.period, t.statistic): t.value
+            for t in self.targets
+            if t.month == month and t.loc_id == HUB and t.statistic in ("avg", "min", "max")
+        }
+
+    def interchange(self, month: str) -> dict[tuple[int, str], float]:
+        """An interface's real-time imports and exports over a month (MWh): (loc_id, statistic)."""
+        return {
+            (t.loc_id, t.statistic): t.value
+            for t in self.targets
+            if t.month == month and t.market == "RT" and t.statistic in ("imports", "exports")
+        }
 
 
 def _section(pack: Pack) -> Settings | None:

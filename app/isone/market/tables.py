@@ -57,7 +57,10 @@ location = Table(
     Column("rt_congestion", Float, info=SHARE),
 )
 
-# The hub's statistics for a month, that month's prices are calibrated to (seed 002: August 2021).
+# A month's published statistics the model is calibrated to (seed 002: August 2021): the hub's LMP
+# (loc_id 4000: avg, min, max in $/MWh) and each interface's interchange (its external node: imports
+# and exports in MWh over the month, exports negative).
+STATISTICS = ("avg", "min", "max", "imports", "exports")
 target = Table(
     "isone_market_target",
     database.metadata,
@@ -65,8 +68,9 @@ target = Table(
     Column("month", String(7), primary_key=True),  # YYYY-MM
     Column("market", String(2), primary_key=True, info={"choices": ("DA", "RT")}),
     Column("period", String(10), primary_key=True, info={"choices": ("all", "on_peak", "off_peak")}),
-    Column("statistic", String(10), primary_key=True, info={"choices": ("avg", "min", "max")}),
-    Column("value", Float, nullable=False, info={"range": (-1000, 10000)}),
+    Column("statistic", String(10), primary_key=True, info={"choices": STATISTICS}),
+    Column("loc_id", Integer, primary_key=True, autoincrement=False, info={"range": (1, 10**7)}),
+    Column("value", Float, nullable=False, info={"range": (-(10**8), 10**8)}),
 )
 
 TABLES = (system, location, target)

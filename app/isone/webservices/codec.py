@@ -103,11 +103,16 @@ def _json_item(item: Item) -> dict[str, object]:
     return {name: _json_value(value) for name, value in item.items() if value is not None}
 
 
-def json_document(root: str, item: str, items: list[Item], single: bool = False) -> bytes:
+def json_document(
+    root: str, item: str, items: list[Item], single: bool = False, listed: bool = False
+) -> bytes:
+    """`listed`: a singular root that holds a list even for one item (ISO-NE's `current` of
+    five-minute system load and of the load forecast)."""
     if not items:
         body: object = ""
     elif single:
-        body = _json_item(items[0]) if len(items) == 1 else [_json_item(i) for i in items]
+        one = len(items) == 1 and not listed
+        body = _json_item(items[0]) if one else [_json_item(i) for i in items]
     else:
         rows = [_json_item(i) for i in items]
         body = {item: rows[0] if len(rows) == 1 else rows}

@@ -4,6 +4,7 @@ items in the catalogue's field order. A template with no feed here answers 501 (
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -11,10 +12,11 @@ from urllib.parse import unquote
 
 from app.core import bounded
 from app.isone.eastern import EASTERN, midnight_utc
-from app.isone.market import prices
+from app.isone.market import prices, system
 from app.isone.market.registry import Location, Registry
+from app.isone.market.system import SNAPSHOT_SECOND
 from app.isone.webservices.catalogue import Template
-from app.isone.webservices.codec import Item
+from app.isone.webservices.codec import Item, Ref
 
 FIVE = prices.FIVE_MINUTES
 HOUR = prices.HOUR
@@ -37,6 +39,7 @@ class Answer:
     items: list[Item]
     single: bool = False  # the one-location form: the item's own element is the root
     lmps: list[prices.Lmp] | None = None  # LMP answers: written by the codec's fast path
+    listed: bool = False  # a singular root holding a list even for one item (WIRE.md 3.3)
 
 
 def _day(text: str) -> date:
@@ -242,4 +245,272 @@ def feed_for(template: Template) -> Feed | None:
         return lmp_info if segments[-1] == "info" else lmp
     if resource == "locations":
         return locations
+    if resource in SYSTEM_FEEDS:
+        feed, series = SYSTEM_FEEDS[resource]
+        return system_info(series) if segments[-1] == "info" else feed
     return None
+
+
+# --- the power system: load, demand, forecasts, interchange, fuel mix ------------------------------
+
+SYSTEM_AREA = 32  # NEPOOL AREA: where hourly system load is reported ([I])
+FORECAST_ISSUED = timedelta(hours=-14, minutes=-10)  # 09:50 the day before the operating day ([I])
+
+
+def _ref(registry: Registry, loc_id: int) -> Ref:
+    """A location reference as demand, load and interchange feeds write it: LocId and name only."""
+    found = registry.location(loc_id)
+    return Ref(found.name if found is not None else str(loc_id), (("LocId", str(loc_id)),))
+
+
+def _window(
+    segments: tuple[str, ...],
+    params: dict[str, str],
+    now: datetime,
+    step: timedelta,
+    published: Callable[[datetime], bool],
+) -> tuple[list[date], Callable[[datetime], bool]]:
+    """(days to read, which of their intervals to answer): `current` is the newest published
+    interval; `day/{day}[/hour/{sh}]` the day's published ones."""
+    if "current" in segments:
+        today = _local_day(now)
+        days = [today - timedelta(days=1), today]
+        newest: list[datetime] = []
+
+        def keep_newest(t: datetime) -> bool:
+            return published(t) and (not newest or t >= newest[0])
+
+        return days, keep_newest
+    chosen = _day(params["day"])
+    hour = _hour(params["sh"]) if "sh" in params else None
+    return [chosen], lambda t: published(t) and (hour is None or t.astimezone(EASTERN).hour == hour)
+
+
+def _newest_only(rows: list[tuple[datetime, Item]], segments: tuple[str, ...]) -> list[Item]:
+    if "current" in segments and rows:
+        last = max(t for t, _ in rows)
+        return [item for t, item in rows if t == last]
+    return [item for _, item in rows]
+
+
+def _hourly_published(now: datetime) -> Callable[[datetime], bool]:
+    return lambda t: now >= t + HOUR + HOURLY_LAG
+
+
+def hourly_system_load(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime
+) -> Answer:
+    segments = template.segments
+    if "locationId" in params and bounded.integer(params["locationId"]) != SYSTEM_AREA:
+        return Answer([], single=True)
+    if "locationType" in params and unquote(params["locationType"]).upper() != "INT. AREA":
+        return Answer([])
+    days, keep = _window(segments, params, now, HOUR, _hourly_published(now))
+    rows = []
+    for day in days:
+        for (hour, native), (_, ard) in zip(
+            system.hourly_load(registry, day), _ard_hourly(registry, day), strict=True
+        ):
+            if keep(hour):
+                item: Item = {
+                    "BeginDate": hour,
+                    "Location": _ref(registry, SYSTEM_AREA),
+                    "Load": round(native + ard, 2),
+                    "NativeLoad": native,
+                    "ArdDemand": ard,
+                }
+                rows.append((hour, item))
+    return Answer(_newest_only(rows, segments), single="locationId" in params)
+
+
+def _ard(registry: Registry, day: date) -> list[tuple[datetime, float]]:
+    """Asset-related demand (pumped storage pumping), MW every five minutes: at night only ([I])."""
+    found = []
+    for instant, _ in system.five_minute_load(registry, day):
+        hour = instant.astimezone(EASTERN).hour
+        found.append((instant, 620.0 if hour < 6 else 0.0))
+    return found
+
+
+def _ard_hourly(registry: Registry, day: date) -> list[tuple[datetime, float]]:
+    fives = _ard(registry, day)
+    return [
+        (fives[i][0], round(sum(v for _, v in fives[i : i + 12]) / 12, 2)) for i in range(0, len(fives), 12)
+    ]
+
+
+def _btm_pv(instant: datetime) -> float:
+    """Behind-the-meter solar (MW) ISO-NE estimates; about 1,500 MW at a summer noon ([I])."""
+    local = instant.astimezone(EASTERN)
+    hour = local.hour + local.minute / 60
+    return round(1500 * max(0.0, math.sin(math.pi * (hour - 6) / 14)) if 6 <= hour <= 20 else 0.0, 2)
+
+
+def five_minute_system_load(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime
+) -> Answer:
+    segments = template.segments
+    days, keep = _window(segments, params, now, FIVE, lambda t: now >= t + FIVE_MINUTE_LAG)
+    rows = []
+    for day in days:
+        for (instant, native), (_, ard) in zip(
+            system.five_minute_load(registry, day), _ard(registry, day), strict=True
+        ):
+            if keep(instant):
+                load, pv = round(native + ard, 2), _btm_pv(instant)
+                item: Item = {
+                    "BeginDate": instant,
+                    "LoadMw": load,
+                    "NativeLoad": native,
+                    "ArdDemand": ard,
+                    "SystemLoadBtmPv": round(load + pv, 2),
+                    "NativeLoadBtmPv": round(native + pv, 2),
+                }
+                rows.append((instant, item))
+    return Answer(_newest_only(rows, segments), single="current" in segments, listed=True)
+
+
+def _demand(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime, market: str
+) -> Answer:
+    """Hourly demand by load zone (and the hub for the whole system): real time as hours end, day-ahead
+    cleared demand when the market's results are published."""
+    segments = template.segments
+    zones = [4000, *system.ZONE_SHARES]
+    if "locationId" in params:
+        wanted = bounded.integer(params["locationId"])
+        zones = [z for z in zones if z == wanted]
+    elif "locationType" in params:
+        kind = unquote(params["locationType"]).upper()
+        zones = [
+            z
+            for z in zones
+            if (registry.location(z) or Location.model_construct(location_type="")).location_type == kind
+        ]
+    if market == "DA":
+        published: Callable[[datetime], bool] = lambda t: now >= da_published(_local_day(t))  # noqa: E731
+        series = system.day_ahead_load
+    else:
+        published, series = _hourly_published(now), system.hourly_load
+    if "current" in segments:
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        days = [_local_day(now) - timedelta(days=1), _local_day(now)]
+        keep: Callable[[datetime], bool] = (lambda t: t == hour) if market == "DA" else published
+    else:
+        days, keep = _window(segments, params, now, HOUR, published)
+    rows = []
+    for day in days:
+        for hour_begin, mw in series(registry, day):
+            if not keep(hour_begin) or not published(hour_begin):
+                continue
+            for zone in zones:
+                load = mw if zone == 4000 else system.zone_load(mw, zone)
+                rows.append(
+                    (hour_begin, {"BeginDate": hour_begin, "Location": _ref(registry, zone), "Load": load})
+                )
+    return Answer(_newest_only(rows, segments), single="locationId" in params and "current" in segments)
+
+
+def real_time_demand(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+    return _demand(registry, template, params, now, "RT")
+
+
+def day_ahead_demand(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+    return _demand(registry, template, params, now, "DA")
+
+
+def load_forecast(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+    segments = template.segments
+    if "current" in segments:
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        days = [_local_day(now)]
+        keep: Callable[[datetime], bool] = lambda t: t == hour  # noqa: E731
+    else:
+        days, keep = [_day(params["day"])], lambda t: True
+    items: list[Item] = []
+    for day in days:
+        issued = _aware(midnight_utc(day)) + FORECAST_ISSUED
+        if now < issued:
+            continue
+        for begin, mw in system.load_forecast(registry, day):
+            if keep(begin):
+                adjustment = round(-_btm_pv(begin), 0)
+                items.append(
+                    {
+                        "BeginDate": begin,
+                        "CreationDate": issued,
+                        "LoadMw": mw,
+                        "LoadAdjustmentMw": adjustment,
+                        "NetLoadMw": round(mw + adjustment, 0),
+                    }
+                )
+    return Answer(items, single="current" in segments, listed=True)
+
+
+def actual_interchange(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime
+) -> Answer:
+    segments = template.segments
+    days, keep = _window(segments, params, now, HOUR, _hourly_published(now))
+    rows = []
+    for day in days:
+        for hour, loc_id, purchase, sale in system.interchange(registry, day):
+            if keep(hour):
+                item: Item = {
+                    "BeginDate": hour,
+                    "Location": _ref(registry, loc_id),
+                    "ActInterchange": round(purchase + sale, 2),
+                    "Purchase": purchase,
+                    "Sale": sale,
+                }
+                rows.append((hour, item))
+    return Answer(_newest_only(rows, segments))
+
+
+def gen_fuel_mix(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+    segments = template.segments
+    rollup = unquote(params.get("fuelCategoryRollup", "")) or None
+    days, keep = _window(segments, params, now, FIVE, lambda t: now >= t)
+    rows = []
+    for day in days:
+        for stamp, mix, marginal in system.fuel_mix(registry, day):
+            if not keep(stamp):
+                continue
+            for (group, fuel), mw in mix.items():
+                if rollup is None or group == rollup:
+                    item: Item = {
+                        "BeginDate": stamp,
+                        "GenMw": mw,
+                        "FuelCategoryRollup": group,
+                        "FuelCategory": fuel,
+                        "MarginalFlag": "Y" if fuel == marginal else "N",
+                    }
+                    rows.append((stamp, item))
+    return Answer(_newest_only(rows, segments))
+
+
+# The newest interval of each system series (their /info), and when it was published.
+def system_info(series: str) -> Feed:
+    def info_of(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+        step = FIVE if series in ("five", "fuel") else HOUR
+        lag = {"five": FIVE_MINUTE_LAG, "fuel": timedelta(seconds=SNAPSHOT_SECOND)}.get(
+            series, HOUR + HOURLY_LAG
+        )
+        if series == "da":
+            return info("da", now)
+        newest = (now - lag).replace(second=0, microsecond=0)
+        newest -= timedelta(minutes=newest.minute % (5 if step == FIVE else 60))
+        return Answer([{"LatestBeginDate": newest, "CreationDate": newest + lag}], single=True)
+
+    return info_of
+
+
+SYSTEM_FEEDS: dict[str, tuple[Feed, str]] = {
+    "hourlysysload": (hourly_system_load, "hourly"),
+    "fiveminutesystemload": (five_minute_system_load, "five"),
+    "realtimehourlydemand": (real_time_demand, "hourly"),
+    "dayaheadhourlydemand": (day_ahead_demand, "da"),
+    "hourlyloadforecast": (load_forecast, "forecast"),
+    "actualinterchange": (actual_interchange, "hourly"),
+    "genfuelmix": (gen_fuel_mix, "fuel"),
+}

@@ -102,7 +102,7 @@ class WebServices:
             write = codec.lmp_json if kind == "json" else codec.lmp_xml
             body = write(root, template.item, answer.lmps, single)  # type: ignore[arg-type]
         elif kind == "json":
-            body = codec.json_document(root, template.item, answer.items, single)
+            body = codec.json_document(root, template.item, answer.items, single, answer.listed)
         else:
             body = codec.xml(root, template.item, answer.items, single)
         return Response(body, media_type=codec.JSON_TYPE if kind == "json" else codec.XML_TYPE)

@@ -66,3 +66,28 @@ def test_locations(isone_api) -> None:  # type: ignore[no-untyped-def]
     df = isone_api.get_locations()
     assert len(df) == 20
     assert isone_api.get_location_by_id(4000)["LocationName"].iloc[0] == ".H.INTERNAL_HUB"
+
+
+def test_fuel_mix(isone_api) -> None:  # type: ignore[no-untyped-def]
+    df = isone_api.get_fuel_mix(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    assert len(df) == 288 and {"Natural Gas", "Nuclear", "Wind", "Solar", "Hydro"} <= set(df.columns)
+    latest = isone_api.get_fuel_mix("latest")
+    assert len(latest) == 1
+
+
+def test_load_and_demand(isone_api) -> None:  # type: ignore[no-untyped-def]
+    hourly = isone_api.get_load_hourly(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    assert len(hourly) == 24 and (hourly["Load"] > 8000).all()
+    latest = isone_api.get_load_hourly("latest")
+    assert len(latest) == 1
+    demand = isone_api.get_realtime_hourly_demand("latest")
+    assert len(demand) == 9
+    day_ahead = isone_api.get_dayahead_hourly_demand("latest")
+    assert len(day_ahead) == 9
+
+
+def test_load_forecast_and_interchange(isone_api) -> None:  # type: ignore[no-untyped-def]
+    forecast = isone_api.get_load_forecast_hourly(pd.Timestamp("2021-08-21", tz="US/Eastern"))
+    assert len(forecast) == 24 and (forecast["Load Forecast"] > 8000).all()
+    interchange = isone_api.get_interchange_hourly(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    assert len(interchange) == 24 * 6

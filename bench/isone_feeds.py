@@ -1,0 +1,58 @@
+"""ISO-NE web services in process (issue 13's target: a day of hourly LMPs for every location in
+under 50 ms): each answer's median time over repeated calls through the ASGI app (identity,
+routing, the market, the document), with the month's prices already made.
+
+    .venv/bin/python bench/isone_feeds.py
+
+Prints the time and size of each answer. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fastapi.testclient import TestClient
+
+from app.core.settings import Settings
+from app.main import create_app
+
+BASE = "/env/isone-production/api/v1.1"
+AUTH = {"Authorization": "Basic " + base64.b64encode(b"analyst@example.com:isoexpress-sandbox").decode()}
+ANSWERS = [
+    "/hourlylmp/da/final/day/20210816.json",
+    "/hourlylmp/da/final/day/20210816",
+    "/hourlylmp/rt/final/day/20210816.json",
+    "/fiveminutelmp/final/day/20210816/starthour/17.json",
+    "/fiveminutelmp/prelim/current/all.json",
+    "/genfuelmix/day/20210816.json",
+    "/hourlysysload/day/20210816.json",
+    "/locations/all.json",
+]
+
+
+def main() -> None:
+    app = create_app(
+        Settings(database_url="memory", clock_frozen_at="2021-08-20T18:02:00Z", rate_limit=False)
+    )
+    with TestClient(app) as client:
+        print(f"{'answer':55} {'rows kB':>8} {'median ms':>10} {'max ms':>8}")
+        for path in ANSWERS:
+            client.get(BASE + path, headers=AUTH)  # the month's prices, the day's system
+            times = []
+            for _ in range(15):
+                started = time.perf_counter()
+                answer = client.get(BASE + path, headers=AUTH)
+                times.append((time.perf_counter() - started) * 1000)
+            assert answer.status_code == 200
+            size, median = len(answer.content) / 1000, statistics.median(times)
+            print(f"{path:55} {size:8.0f} {median:10.1f} {max(times):8.1f}")
+
+
+if __name__ == "__main__":
+    main()
