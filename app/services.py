@@ -13,6 +13,7 @@ from app.caiso.soap.routes import SERVICE as CAISO_SOAP
 from app.core.services import Service
 from app.core.state import StateModel
 from app.isone.ibt.routes import SERVICE as ISONE_IBT
+from app.isone.isoexpress.routes import SERVICE as ISONE_ISOEXPRESS
 from app.isone.market.tables import SERVICE as ISONE_MARKET
 from app.isone.webservices.routes import SERVICE as ISONE_WEBSERVICES
 
@@ -20,6 +21,7 @@ SERVICES: tuple[Service, ...] = (
     ISONE_IBT,
     ISONE_MARKET,
     ISONE_WEBSERVICES,
+    ISONE_ISOEXPRESS,
     CAISO_MARKET,
     CAISO_OASIS,
     CAISO_OUTLOOK,

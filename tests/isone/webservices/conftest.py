@@ -8,7 +8,6 @@ from functools import cache
 from pathlib import Path
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
@@ -55,13 +54,6 @@ def rows(document: dict, root: str, item: str) -> list[dict]:
         return []
     found = body[item]
     return found if isinstance(found, list) else [found]
-
-
-@pytest.fixture
-def feeds(client: TestClient):  # type: ignore[no-untyped-def]
-    """The session's simulator with the clock on 20 August 2021, 14:02 EDT."""
-    assert client.put("/_isosim/clock", json={"frozen_at": "2021-08-20T18:02:00Z"}).status_code == 200
-    return client
 
 
 def at(client: TestClient, instant: str) -> None:

@@ -1,0 +1,330 @@
+"""ISO Express on www.iso-ne.com: the CSV downloads of LMPs, fuel mix and system load, and the report
+page clients open first for cookies. Anonymous, as ISO-NE serves them. The numbers come from the
+ISO-NE market (app/isone/market), the same ones the web services answer. A file not published yet
+is 404; a path ISO Express has that isosim does not serve answers 501."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from app.core import bounded, database, http
+from app.core.pipeline import realm_of
+from app.core.runtime import Runtime
+from app.core.services import Service, section
+from app.isone.eastern import EASTERN
+from app.isone.isoexpress import codec
+from app.isone.market import prices, system
+from app.isone.market.registry import Registry, registry
+from app.isone.webservices import feeds
+from app.isone.webservices.routes import render
+
+PREFIXES = ("/static-transform", "/transform", "/isoexpress")
+LMP_NAMES = (
+    "Locational Marginal Price",
+    "Energy Component",
+    "Congestion Component",
+    "Marginal Loss Component",
+)
+FIVE_MINUTE_FILES = ("00-04", "04-08", "08-12", "12-16", "16-20", "20-24")
+
+
+class NotPublished(Exception):
+    """The file does not exist yet (or the day is not one ISO Express serves)."""
+
+
+def _day(text: str) -> date:
+    if len(text) != 8 or not bounded.digits(text):
+        raise NotPublished(text)
+    try:
+        found = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise NotPublished(text) from None
+    if not bounded.day_in_range(found):
+        raise NotPublished(text)
+    return found
+
+
+def hour_ending(begin: datetime, day_hours: list[datetime]) -> str:
+    """ISO-NE's hour-ending label: 01-24, the repeated fall hour `02X`, spring's 03 left out."""
+    local = begin.astimezone(EASTERN)
+    repeated = [h for h in day_hours if h.astimezone(EASTERN).hour == local.hour]
+    if len(repeated) == 2 and begin == repeated[1]:
+        return f"{local.hour + 1:02d}X"
+    return f"{local.hour + 1:02d}"
+
+
+def _mdy(day: date) -> str:
+    return f"{day:%m/%d/%Y}"
+
+
+def _located(day: date, hours: list[datetime], x: prices.Lmp) -> tuple[object, ...]:
+    """A row of an hourly LMP file that names its location by id, name and type."""
+    where = x.location
+    begin = hour_ending(x.begin, hours)
+    return (
+        _mdy(day),
+        begin,
+        str(where.loc_id),
+        where.name,
+        where.location_type,
+        x.total,
+        x.energy,
+        x.congestion,
+        x.loss,
+    )
+
+
+def day_ahead_lmp(market: Registry, day: date, now: datetime) -> bytes:
+    published = feeds.da_published(day)
+    if now < published:
+        raise NotPublished(str(day))
+    hours = prices.hours_of(day)
+    lmps = prices.day_ahead(market, hours, list(market.priced))
+    stamp = f"{day:%Y%m%d}"
+    rows = (_located(day, hours, x) for x in lmps)
+    return codec.document(
+        [
+            "Day-Ahead Energy Market Hourly LMP Report",
+            f"Filename: WW_DALMP_ISO_{stamp}.csv",
+            f"Report for: {_mdy(day)} - {_mdy(day)}",
+            f"Report generated: {codec.generated(published)}",
+        ],
+        ["Date", "Hour Ending", "Location ID", "Location Name", "Location Type", *LMP_NAMES],
+        ["Date", "HE", "String", "String", "String", "Number", "Number", "Number", "Number"],
+        rows,
+    )
+
+
+def real_time_hourly_lmp(market: Registry, day: date, kind: str, now: datetime) -> bytes:
+    """lmp_rt_prelim_YYYYMMDD.csv (the hours published so far) or lmp_rt_final_YYYYMMDD.csv."""
+    hours = prices.hours_of(day)
+    if kind == "final":
+        if now < feeds.final_published(day):
+            raise NotPublished(str(day))
+        shown = hours
+    else:
+        shown = [h for h in hours if now >= h + feeds.HOUR + feeds.HOURLY_LAG]
+        if not shown:
+            raise NotPublished(str(day))
+    lmps = prices.real_time_hourly(market, shown, list(market.priced))
+    if kind == "final":  # final files name the location by id, name and type, as the day-ahead's
+        names = ["Date", "Hour Ending", "Location ID", "Location Name", "Location Type", *LMP_NAMES]
+        kinds = ["Date", "HE", "String", "String", "String", "Number", "Number", "Number", "Number"]
+        rows = [_located(day, hours, x) for x in lmps]
+    else:  # preliminary files have one Location column, the name
+        names = ["Date", "Hour Ending", "Location", *LMP_NAMES]
+        kinds = ["Date", "HE", "String", "Number", "Number", "Number", "Number"]
+        rows = [
+            (_mdy(day), hour_ending(x.begin, hours), x.location.name, x.total, x.energy, x.congestion, x.loss)
+            for x in lmps
+        ]
+    title = "Final" if kind == "final" else "Preliminary"
+    return codec.document(
+        [
+            f"Real-Time Energy Market Hourly {title} LMP Report",
+            f"Filename: lmp_rt_{kind}_{day:%Y%m%d}.csv",
+            f"Report for: {_mdy(day)} - {_mdy(day)}",
+            f"Report generated: {codec.generated(now)}",
+        ],
+        names,
+        kinds,
+        rows,
+    )
+
+
+def five_minute_lmp(market: Registry, day: date, block: str, kind: str, now: datetime) -> bytes:
+    """lmp_5min_YYYYMMDD_HH-HH.csv: a four-hour block of five-minute LMPs (published intervals)."""
+    if block not in FIVE_MINUTE_FILES:
+        raise NotPublished(block)
+    first, last = (int(part) for part in block.split("-"))
+    hours = [h for h in prices.hours_of(day) if first <= h.astimezone(EASTERN).hour < last]
+    intervals = [h + feeds.FIVE * n for h in hours for n in range(12)]
+    if kind == "final":
+        if now < feeds.final_published(day):
+            raise NotPublished(str(day))
+    else:
+        intervals = [t for t in intervals if now >= t + feeds.FIVE_MINUTE_LAG]
+    if not intervals:
+        raise NotPublished(str(day))
+    lmps = prices.five_minute(market, intervals, list(market.priced))
+    rows = (
+        (
+            f"{x.begin.astimezone(EASTERN):%H:%M}",
+            str(x.location.loc_id),
+            x.total,
+            x.energy,
+            x.congestion,
+            x.loss,
+        )
+        for x in lmps
+    )
+    return codec.document(
+        [
+            f"Real-Time Energy Market Five-Minute {'Final' if kind == 'final' else 'Preliminary'} LMP Report",
+            f"Filename: lmp_5min_{day:%Y%m%d}_{block}.csv",
+            f"Report for: {_mdy(day)} - {_mdy(day)}",
+            f"Report generated: {codec.generated(now)}",
+        ],
+        ["Local Time", "Location ID", "LMP", "Energy Component", "Congestion Component", "Loss Component"],
+        ["String", "String", "Number", "Number", "Number", "Number"],
+        rows,
+    )
+
+
+def gen_fuel_mix(market: Registry, day: date, now: datetime) -> bytes:
+    rows = []
+    for stamp, mix, marginal in system.fuel_mix(market, day):
+        if stamp > now:
+            continue
+        local = stamp.astimezone(EASTERN)
+        for (rollup, fuel), mw in mix.items():
+            rows.append(
+                (_mdy(day), f"{local:%H:%M:%S}", fuel, float(mw), rollup, "Y" if fuel == marginal else "N")
+            )
+    if not rows:
+        raise NotPublished(str(day))
+    return codec.document(
+        [
+            "Generation Fuel Mix",
+            f"Filename: genfuelmix_{day:%Y%m%d}.csv",
+            f"Report for: {_mdy(day)} - {_mdy(day)}",
+            f"Report generated: {codec.generated(now)}",
+        ],
+        ["Date", "Time", "Fuel Category", "Gen Mw", "Fuel Category Rollup", "Marginal Flag"],
+        ["Date", "String", "String", "Number", "String", "String"],
+        rows,
+    )
+
+
+def five_minute_system_load(market: Registry, first: date, last: date, now: datetime) -> bytes:
+    rows = []
+    day = first
+    while day <= last:
+        for instant, native in system.five_minute_load(market, day):
+            if now >= instant + feeds.FIVE_MINUTE_LAG:
+                local = instant.astimezone(EASTERN)
+                rows.append((f"{local:%m/%d/%Y %H:%M}", native, native))
+        day += timedelta(days=1)
+    if not rows:
+        raise NotPublished(str(first))
+    return codec.document(
+        [
+            "Five-Minute System Load",
+            f"Filename: fiveminutesystemload_{first:%Y%m%d}_{last:%Y%m%d}.csv",
+            f"Report for: {_mdy(first)} - {_mdy(last)}",
+            f"Report generated: {codec.generated(now)}",
+        ],
+        ["Date/Time", "Native Load", "Native Load (Net of BTM PV)"],
+        ["String", "Number", "Number"],
+        rows,
+    )
+
+
+PAGE = """<!DOCTYPE html><html><head><title>ISO Express - {title}</title></head><body>
+<h1>ISO Express</h1><p>{title}</p></body></html>"""
+
+
+def _csv(body: bytes) -> Response:
+    # Exactly `text/csv`, no charset parameter: gridstatus compares the header to that string.
+    return Response(body, headers={"Content-Type": codec.MEDIA_TYPE})
+
+
+class IsoExpress:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.app = Starlette(
+            routes=[
+                Route("/static-transform/csv/histRpts/da-lmp/{name}", self.static, methods=["GET"]),
+                Route("/static-transform/csv/histRpts/rt-lmp/{name}", self.static, methods=["GET"]),
+                Route("/static-transform/csv/histRpts/5min-rt-prelim/{name}", self.static, methods=["GET"]),
+                Route("/static-transform/csv/histRpts/5min-rt-final/{name}", self.static, methods=["GET"]),
+                Route("/transform/csv/genfuelmix", self.transform, methods=["GET"]),
+                Route("/transform/csv/fiveminutesystemload", self.transform, methods=["GET"]),
+                Route("/isoexpress/web/reports/{rest:path}", self.page, methods=["GET"]),
+                Route("/{rest:path}", self.not_served),
+            ],
+            exception_handlers={Exception: http.last_resort(render)},
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # One app behind several prefixes: it routes on the whole path, not the part below a prefix.
+        await self.app({**scope, "root_path": ""}, receive, send)
+
+    def _market(self, request: Request) -> Registry | None:
+        with database.read(self.runtime.engine) as conn:
+            return registry(conn, realm_of(request.scope))
+
+    async def page(self, request: Request) -> Response:
+        """A report page: clients open it first, for the session cookie ISO Express sets."""
+        title = request.path_params["rest"].rsplit("/", 1)[-1].replace("-", " ").title()
+        response = HTMLResponse(PAGE.format(title=title))
+        response.set_cookie("JSESSIONID", "isosim-isoexpress", path="/", httponly=True)
+        return response
+
+    async def not_served(self, request: Request) -> Response:
+        return render(501, f"isosim does not serve {request.url.path} yet.", {})
+
+    async def static(self, request: Request) -> Response:
+        return await run_in_threadpool(self._static, request)
+
+    def _static(self, request: Request) -> Response:
+        path, name = request.url.path, request.path_params["name"]
+        market, now = self._market(request), self.runtime.clock.now()
+        if market is None:
+            return render(404, f"No file at {path}.", {})
+        try:
+            if "/da-lmp/" in path and name.startswith("WW_DALMP_ISO_") and name.endswith(".csv"):
+                body = day_ahead_lmp(market, _day(name[13:-4]), now)
+            elif (
+                "/rt-lmp/" in path
+                and name.startswith(("lmp_rt_prelim_", "lmp_rt_final_"))
+                and name.endswith(".csv")
+            ):
+                kind = "prelim" if name.startswith("lmp_rt_prelim_") else "final"
+                body = real_time_hourly_lmp(market, _day(name[-12:-4]), kind, now)
+            elif "/5min-rt-" in path and name.startswith("lmp_5min_") and name.endswith(".csv"):
+                stamp, block = name[9:17], name[18:-4]
+                kind = "final" if "/5min-rt-final/" in path else "prelim"
+                body = five_minute_lmp(market, _day(stamp), block, kind, now)
+            else:
+                return render(404, f"No file at {path}.", {})
+        except NotPublished:
+            return render(404, f"No file at {path}.", {})
+        return _csv(body)
+
+    async def transform(self, request: Request) -> Response:
+        return await run_in_threadpool(self._transform, request)
+
+    def _transform(self, request: Request) -> Response:
+        market, now = self._market(request), self.runtime.clock.now()
+        query = request.query_params
+        if market is None:
+            return render(404, f"No file at {request.url.path}.", {})
+        try:
+            first = _day(query.get("start", ""))
+            last = _day(query.get("end", "") or query.get("start", ""))
+            if request.url.path.endswith("/genfuelmix"):
+                body = gen_fuel_mix(market, first, now)
+            else:
+                if (last - first).days > 31 or last < first:
+                    return render(400, "start and end must span at most 31 days", {})
+                body = five_minute_system_load(market, first, last, now)
+        except NotPublished:
+            return render(404, f"No data for {request.url.path}.", {})
+        return _csv(body)
+
+
+SERVICE = Service(
+    "isone.isoexpress",
+    render,
+    prefixes=lambda: PREFIXES,
+    build=IsoExpress,
+    served=section("isone", "isoexpress"),
+)
