@@ -1,6 +1,7 @@
 """ISO-NE web services in process (issue 13's target: a day of hourly LMPs for every location in
 under 50 ms): each answer's median time over repeated calls through the ASGI app (identity,
-routing, the market, the document), with the month's prices already made.
+routing, the market, the document, the test client's transfer), with the month's prices already
+made; and, for the day of hourly LMPs, the feed and its document alone (no HTTP).
 
     .venv/bin/python bench/isone_feeds.py
 
@@ -52,6 +53,34 @@ def main() -> None:
             assert answer.status_code == 200
             size, median = len(answer.content) / 1000, statistics.median(times)
             print(f"{path:55} {size:8.0f} {median:10.1f} {max(times):8.1f}")
+    print(f"{'in process, no HTTP':55} {'rows':>8}")
+    feed_alone()
+
+
+def feed_alone() -> None:
+    from datetime import UTC, datetime
+
+    from app.core import database
+    from app.isone.market.registry import registry
+    from app.isone.webservices import catalogue, codec, feeds
+
+    app = create_app(Settings(database_url="memory", rate_limit=False))
+    runtime = app.state.runtime
+    with database.read(runtime.engine) as conn:
+        market = registry(conn, "isone-production")
+    now = datetime(2021, 8, 20, 18, 2, tzinfo=UTC)
+    for path in ("/hourlylmp/da/final/day/20210816", "/hourlylmp/rt/final/day/20210816"):
+        template, params = catalogue.match(path)
+        feeds.lmp(market, template, params, now)
+        for kind, write in (("json", codec.lmp_json), ("xml", codec.lmp_xml)):
+            times = []
+            for _ in range(15):
+                started = time.perf_counter()
+                answer = feeds.lmp(market, template, params, now)
+                write(template.root, template.item, answer.lmps)  # type: ignore[arg-type]
+                times.append((time.perf_counter() - started) * 1000)
+            rows, label = len(answer.lmps or []), f"{path} ({kind}, feed + document)"
+            print(f"{label:55} {rows:8d} {statistics.median(times):10.1f} {max(times):8.1f}")
 
 
 if __name__ == "__main__":

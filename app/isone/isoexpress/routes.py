@@ -5,7 +5,9 @@ is 404; a path ISO Express has that isosim does not serve answers 501."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,10 +24,12 @@ from app.isone.eastern import EASTERN
 from app.isone.isoexpress import codec
 from app.isone.market import prices, system
 from app.isone.market.registry import Registry, registry
+from app.isone.webservices import codec as webcodec
 from app.isone.webservices import feeds
+from app.isone.webservices import routes as webservices
 from app.isone.webservices.routes import render
 
-PREFIXES = ("/static-transform", "/transform", "/isoexpress")
+PREFIXES = ("/static-transform", "/transform", "/isoexpress", "/ws")
 LMP_NAMES = (
     "Locational Marginal Price",
     "Energy Component",
@@ -227,6 +231,54 @@ def five_minute_system_load(market: Registry, first: date, last: date, now: date
     )
 
 
+def _mdy_day(text: str) -> date:
+    try:
+        found = datetime.strptime(text, "%m/%d/%Y").date()
+    except ValueError:
+        raise NotPublished(text) from None
+    if not bounded.day_in_range(found):
+        raise NotPublished(text)
+    return found
+
+
+def _yes(fields: dict[str, str], name: str) -> bool:
+    return fields.get(f"_nstmp_{name}", "").lower() in ("true", "on", "1", "yes")
+
+
+def system_load(
+    market: Registry, first: date, last: date, now: datetime, series: set[str]
+) -> dict[str, list]:
+    """What the system-load page shows: the forecast (hourly, with when it was made), the actual load
+    (five-minute, with behind-the-meter solar added back) and the day-ahead cleared demand, as far as
+    published at `now`."""
+    found: dict[str, list] = {name: [] for name in sorted(series)}
+    day = first
+    while day <= last:
+        if "forecast" in series:
+            issued = feeds.forecast_issued(day)
+            if now >= issued:
+                found["forecast"] += [
+                    {"BeginDate": webcodec.instant(h), "Mw": mw, "CreationDate": webcodec.instant(issued)}
+                    for h, mw in system.load_forecast(market, day)
+                ]
+        if "actual" in series:
+            found["actual"] += [
+                {
+                    "BeginDate": webcodec.instant(t),
+                    "Mw": mw,
+                    "NativeLoadBtmPv": round(mw + feeds.btm_pv(t), 2),
+                }
+                for t, mw in system.five_minute_load(market, day)
+                if now >= t + feeds.FIVE_MINUTE_LAG
+            ]
+        if "cleared" in series and now >= feeds.da_published(day):
+            found["cleared"] += [
+                {"BeginDate": webcodec.instant(h), "Mw": mw} for h, mw in system.day_ahead_load(market, day)
+            ]
+        day += timedelta(days=1)
+    return found
+
+
 PAGE = """<!DOCTYPE html><html><head><title>ISO Express - {title}</title></head><body>
 <h1>ISO Express</h1><p>{title}</p></body></html>"""
 
@@ -248,6 +300,7 @@ class IsoExpress:
                 Route("/transform/csv/genfuelmix", self.transform, methods=["GET"]),
                 Route("/transform/csv/fiveminutesystemload", self.transform, methods=["GET"]),
                 Route("/isoexpress/web/reports/{rest:path}", self.page, methods=["GET"]),
+                Route("/ws/wsclient", self.wsclient, methods=["GET", "POST"]),
                 Route("/{rest:path}", self.not_served),
             ],
             exception_handlers={Exception: http.last_resort(render)},
@@ -298,6 +351,51 @@ class IsoExpress:
         except NotPublished:
             return render(404, f"No file at {path}.", {})
         return _csv(body)
+
+    async def wsclient(self, request: Request) -> Response:
+        """ISO Express's own proxy to the web services, anonymous, a form POST: `_nstmp_requestType=url`
+        with `_nstmp_requestUrl=<API path>`, or `systemload` with a date range; the answer is a JSON
+        array of one envelope `{"data": ..., "namespace": "_nstmp_"}` (WIRE.md 9)."""
+        if request.method == "GET":  # ISO-NE's proxy fails on GET ([C], WIRE.md 9)
+            return render(500, "The web service client takes a form POST.", {})
+        try:
+            body = await http.read_body(request, self.runtime.settings.max_body_bytes)
+        except http.BodyTooLarge as error:
+            return render(413, str(error), {})
+        # A urlencoded form (what ISO Express's pages and gridstatus send): the standard library's parser.
+        fields = {
+            k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()
+        }
+        return await run_in_threadpool(self._wsclient, request, fields)
+
+    def _wsclient(self, request: Request, fields: dict[str, str]) -> Response:
+        kind = fields.get("_nstmp_requestType", "")
+        if kind == "url":
+            path = fields.get("_nstmp_requestUrl", "")
+            if not path.startswith("/"):
+                return render(400, "_nstmp_requestUrl must be a web services path", {})
+            path = path.split("?", 1)[0].removesuffix(".json").removesuffix(".xml")
+            answer = webservices.resource(self.runtime, request.scope, path, "json")
+            if answer.status_code != 200:
+                return answer
+            data = json.loads(bytes(answer.body))
+        elif kind == "systemload":
+            market, now = self._market(request), self.runtime.clock.now()
+            if market is None:
+                return render(404, "No data.", {})
+            try:
+                first = _mdy_day(fields.get("_nstmp_startDate", ""))
+                last = _mdy_day(fields.get("_nstmp_endDate", "") or fields.get("_nstmp_startDate", ""))
+            except NotPublished:
+                return render(400, "_nstmp_startDate and _nstmp_endDate are MM/DD/YYYY", {})
+            if last < first or (last - first).days > 31:
+                return render(400, "the dates must span at most 31 days", {})
+            data = system_load(
+                market, first, last, now, {k for k in ("forecast", "actual", "cleared") if _yes(fields, k)}
+            )
+        else:
+            return render(501, f"isosim does not serve the web service client's {kind!r} requests yet.", {})
+        return Response(json.dumps([{"data": data, "namespace": "_nstmp_"}]), media_type="application/json")
 
     async def transform(self, request: Request) -> Response:
         return await run_in_threadpool(self._transform, request)

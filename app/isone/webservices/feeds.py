@@ -339,7 +339,7 @@ def _ard_hourly(registry: Registry, day: date) -> list[tuple[datetime, float]]:
     ]
 
 
-def _btm_pv(instant: datetime) -> float:
+def btm_pv(instant: datetime) -> float:
     """Behind-the-meter solar (MW) ISO-NE estimates; about 1,500 MW at a summer noon ([I])."""
     local = instant.astimezone(EASTERN)
     hour = local.hour + local.minute / 60
@@ -357,7 +357,7 @@ def five_minute_system_load(
             system.five_minute_load(registry, day), _ard(registry, day), strict=True
         ):
             if keep(instant):
-                load, pv = round(native + ard, 2), _btm_pv(instant)
+                load, pv = round(native + ard, 2), btm_pv(instant)
                 item: Item = {
                     "BeginDate": instant,
                     "LoadMw": load,
@@ -419,6 +419,11 @@ def day_ahead_demand(registry: Registry, template: Template, params: dict[str, s
     return _demand(registry, template, params, now, "DA")
 
 
+def forecast_issued(day: date) -> datetime:
+    """When the load forecast for `day` is issued: 09:50 the day before ([I])."""
+    return _aware(midnight_utc(day)) + FORECAST_ISSUED
+
+
 def load_forecast(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
     segments = template.segments
     if "current" in segments:
@@ -429,12 +434,12 @@ def load_forecast(registry: Registry, template: Template, params: dict[str, str]
         days, keep = [_day(params["day"])], lambda t: True
     items: list[Item] = []
     for day in days:
-        issued = _aware(midnight_utc(day)) + FORECAST_ISSUED
+        issued = forecast_issued(day)
         if now < issued:
             continue
         for begin, mw in system.load_forecast(registry, day):
             if keep(begin):
-                adjustment = round(-_btm_pv(begin), 0)
+                adjustment = round(-btm_pv(begin), 0)
                 items.append(
                     {
                         "BeginDate": begin,

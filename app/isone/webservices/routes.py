@@ -74,38 +74,45 @@ class WebServices:
             return render(405, "Every ISO-NE web service resource is read with GET.", {"Allow": "GET"})
         asked = _route_path(scope)
         path, kind = _format(asked, request.headers.get("accept"))
-        found = catalogue.match(path) if path not in ("", "/") else None
-        if found is None:
-            return render(404, f"No resource at {MOUNT}{asked}.", {})
-        template, params = found
-        if template.root == "(redirect)":  # a bare resource: "Default resource. Redirects to ... Info."
-            base = scope.get(BASE_KEY, "")
-            return RedirectResponse(
-                f"{base}{MOUNT}{path.rstrip('/')}/info{'.json' if kind == 'json' else ''}", 302
-            )
-        feed = feeds.feed_for(template)
-        if feed is None:
-            return render(501, f"isosim does not emulate {template.path} yet.", {})
-        with database.read(self.runtime.engine) as conn:
-            market = registry(conn, realm_of(scope))
-        if market is None:
-            return render(404, f"No resource at {MOUNT}{asked}.", {})
-        try:
-            answer = feed(market, template, params, self.runtime.clock.now())
-        except feeds.BadRequest as error:
-            return render(400, str(error), {})
-        root = template.root
-        single = answer.single or template.root == "ServiceInfo"
-        if answer.single and template.single_root:
-            root = template.single_root
-        if answer.lmps is not None:
-            write = codec.lmp_json if kind == "json" else codec.lmp_xml
-            body = write(root, template.item, answer.lmps, single)  # type: ignore[arg-type]
-        elif kind == "json":
-            body = codec.json_document(root, template.item, answer.items, single, answer.listed)
-        else:
-            body = codec.xml(root, template.item, answer.items, single)
-        return Response(body, media_type=codec.JSON_TYPE if kind == "json" else codec.XML_TYPE)
+        return resource(self.runtime, scope, path, kind, asked)
+
+
+def resource(runtime: Runtime, scope: Scope, path: str, kind: str, asked: str | None = None) -> Response:
+    """A resource's document (`kind` xml or json) for an allowed caller: ISO-NE's web services, and
+    ISO Express's `/ws/wsclient` proxy, which asks them on its visitors' behalf."""
+    asked = asked if asked is not None else path
+    found = catalogue.match(path) if path not in ("", "/") else None
+    if found is None:
+        return render(404, f"No resource at {MOUNT}{asked}.", {})
+    template, params = found
+    if template.root == "(redirect)":  # a bare resource: "Default resource. Redirects to ... Info."
+        base = scope.get(BASE_KEY, "")
+        return RedirectResponse(
+            f"{base}{MOUNT}{path.rstrip('/')}/info{'.json' if kind == 'json' else ''}", 302
+        )
+    feed = feeds.feed_for(template)
+    if feed is None:
+        return render(501, f"isosim does not emulate {template.path} yet.", {})
+    with database.read(runtime.engine) as conn:
+        market = registry(conn, realm_of(scope))
+    if market is None:
+        return render(404, f"No resource at {MOUNT}{asked}.", {})
+    try:
+        answer = feed(market, template, params, runtime.clock.now())
+    except feeds.BadRequest as error:
+        return render(400, str(error), {})
+    root = template.root
+    single = answer.single or template.root == "ServiceInfo"
+    if answer.single and template.single_root:
+        root = template.single_root
+    if answer.lmps is not None:
+        write = codec.lmp_json if kind == "json" else codec.lmp_xml
+        body = write(root, template.item, answer.lmps, single)  # type: ignore[arg-type]
+    elif kind == "json":
+        body = codec.json_document(root, template.item, answer.items, single, answer.listed)
+    else:
+        body = codec.xml(root, template.item, answer.items, single)
+    return Response(body, media_type=codec.JSON_TYPE if kind == "json" else codec.XML_TYPE)
 
 
 SERVICE = Service(

@@ -136,3 +136,25 @@ def test_gridstatus_reads_lmps_fuel_mix_and_load(isone) -> None:  # type: ignore
     assert len(mix) == 288 and {"Natural Gas", "Nuclear", "Wind"} <= set(mix.columns)
     load = isone.get_load(day)
     assert len(load) == 288 and (load["Load"] > 8000).all()
+
+
+def test_the_wsclient_proxy_answers_api_paths_anonymously(feeds: TestClient) -> None:
+    url = WWW + "/ws/wsclient"
+    answer = feeds.post(
+        url, data={"_nstmp_requestType": "url", "_nstmp_requestUrl": "/genfuelmix/current.json"}
+    )
+    assert answer.status_code == 200
+    (envelope,) = answer.json()
+    assert envelope["namespace"] == "_nstmp_"
+    assert envelope["data"] == json_of(feeds, "/genfuelmix/current")  # the API's own answer
+    assert feeds.get(url).status_code == 500  # ISO-NE's proxy fails on GET
+    unknown = feeds.post(url, data={"_nstmp_requestType": "url", "_nstmp_requestUrl": "/nosuch"})
+    assert unknown.status_code == 404
+
+
+def test_gridstatus_reads_load_forecast_and_btm_solar_through_the_proxy(isone) -> None:  # type: ignore[no-untyped-def]
+    day = pd.Timestamp("2021-08-16", tz="US/Eastern")
+    forecast = isone.get_load_forecast(day)
+    assert len(forecast) >= 24 and (forecast["Load Forecast"] > 8000).all()
+    solar = isone.get_btm_solar(day)
+    assert len(solar) == 288 and solar["BTM Solar"].max() > 1000 and solar["BTM Solar"].min() == 0
