@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import IBT, as_customer, make_client
+from tests.conftest import IBT, as_customer, basic, make_client
 
 ODD = [
     "9" * 5000,
@@ -34,6 +34,8 @@ OASIS = (
     "&resultformat=6"
 )
 DAY = "&startdatetime=20261110T08:00-0000&enddatetime=20261111T08:00-0000"
+ISONE_API = "/env/isone-production/api/v1.1"
+ISONE_AUTH = basic("analyst@example.com", "isoexpress-sandbox")
 
 
 def oasis_error(answer) -> str:  # type: ignore[no-untyped-def]
@@ -220,6 +222,27 @@ def test_any_text_anywhere_gets_no_500_and_changes_nothing(
         ),
         client.get(f"/env/caiso-production/sst/cmri/{quote(segment, safe='')}"),
         client.post(f"/env/caiso-production/sst/cmri/{quote(segment, safe='')}", content=value.encode()),
+        client.get(f"{ISONE_API}/hourlylmp/da/final/day/{quote(segment, safe='')}", headers=ISONE_AUTH),
+        client.get(
+            f"{ISONE_API}/fiveminutelmp/{quote(segment, safe='')}/current/location/{quote(value, safe='')}",
+            headers=ISONE_AUTH,
+        ),
+        client.get(
+            f"{ISONE_API}/hourlysysload/day/20210816/hour/{quote(segment, safe='')}", headers=ISONE_AUTH
+        ),
+        client.get(f"/env/isone-production/static-transform/csv/histRpts/da-lmp/{quote(segment, safe='')}"),
+        client.get(
+            "/env/isone-production/transform/csv/fiveminutesystemload",
+            params={"start": value, "end": segment},
+        ),
+        client.post(
+            "/env/isone-production/ws/wsclient",
+            data={"_nstmp_requestType": "systemload", "_nstmp_startDate": value, "_nstmp_endDate": segment},
+        ),
+        client.post(
+            "/env/isone-production/ws/wsclient",
+            data={"_nstmp_requestType": "url", "_nstmp_requestUrl": "/" + value},
+        ),
         client.get(f"/env/caiso-production/outlook/history/{quote(segment, safe='')}/demand.csv"),
         client.put("/_isosim/clock", json={"frozen_at": value}),
         client.post("/_isosim/faults", json={"path": value, "action": value}),

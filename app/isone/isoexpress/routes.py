@@ -36,6 +36,12 @@ LMP_NAMES = (
     "Congestion Component",
     "Marginal Loss Component",
 )
+SERVED_FOLDERS = (
+    "/static-transform/csv/histRpts/da-lmp/",
+    "/static-transform/csv/histRpts/rt-lmp/",
+    "/static-transform/csv/histRpts/5min-rt-prelim/",
+    "/static-transform/csv/histRpts/5min-rt-final/",
+)
 FIVE_MINUTE_FILES = ("00-04", "04-08", "08-12", "12-16", "16-20", "20-24")
 
 
@@ -322,6 +328,8 @@ class IsoExpress:
         return response
 
     async def not_served(self, request: Request) -> Response:
+        if request.url.path.startswith(SERVED_FOLDERS):  # a folder isosim serves: no such file
+            return render(404, f"No file at {request.url.path}.", {})
         return render(501, f"isosim does not serve {request.url.path} yet.", {})
 
     async def static(self, request: Request) -> Response:
