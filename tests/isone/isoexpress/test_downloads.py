@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 import requests
 from fastapi.testclient import TestClient
-from requests.adapters import HTTPAdapter
 
+from tests.isone.conftest import resolve_to_isosim
 from tests.isone.webservices.conftest import at, json_of, rows
 
 WWW = "/env/isone-production"
@@ -79,18 +79,6 @@ def test_a_file_not_published_yet_is_404(feeds: TestClient) -> None:
     assert feeds.get(WWW + "/transform/csv/sphf?start=20210816").status_code == 501
 
 
-class _ResolveTo(HTTPAdapter):
-    def __init__(self, base: str) -> None:
-        super().__init__()
-        self.base = base
-
-    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
-        parts = urlsplit(request.url)
-        request.headers["Host"] = parts.netloc
-        request.url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
-        return super().send(request, **kwargs)
-
-
 class _UrllibResolveTo(urllib.request.BaseHandler):
     """pandas.read_csv(url) opens ISO-NE's URLs with urllib: the same host resolution."""
 
@@ -112,13 +100,7 @@ def isone(live_servers: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ig
     from gridstatus import ISONE
 
     assert requests.put(f"{live_servers[0]}/_isosim/clock", json={"frozen_at": "2021-08-20T18:02:00Z"}).ok
-    adapter = _ResolveTo(live_servers[0])
-    original = requests.Session.get_adapter
-
-    def get_adapter(self, url):  # type: ignore[no-untyped-def]
-        return adapter if url.startswith("https://www.iso-ne.com/") else original(self, url)
-
-    monkeypatch.setattr(requests.Session, "get_adapter", get_adapter)
+    resolve_to_isosim(monkeypatch, live_servers[0], "www.iso-ne.com")
     opener = urllib.request.build_opener(_UrllibResolveTo(live_servers[0]))
     monkeypatch.setattr(urllib.request, "_opener", opener)
     return ISONE()

@@ -4,28 +4,12 @@ transport adapter sends them to the loopback server with the real Host header)."
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pandas as pd
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
+from tests.isone.conftest import resolve_to_isosim
 from tests.isone.webservices.conftest import ACCOUNT
-
-
-class _ResolveTo(HTTPAdapter):
-    """https://webservices.iso-ne.com/... sent to isosim's loopback address, Host kept."""
-
-    def __init__(self, base: str) -> None:
-        super().__init__()
-        self.base = base
-
-    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
-        parts = urlsplit(request.url)
-        request.headers["Host"] = parts.netloc
-        request.url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
-        return super().send(request, **kwargs)
 
 
 @pytest.fixture
@@ -33,13 +17,7 @@ def isone_api(live_servers: list[str], monkeypatch: pytest.MonkeyPatch):  # type
     from gridstatus.isone_api.isone_api import ISONEAPI
 
     assert requests.put(f"{live_servers[0]}/_isosim/clock", json={"frozen_at": "2021-08-20T18:02:00Z"}).ok
-    adapter = _ResolveTo(live_servers[0])
-    original = requests.Session.get_adapter
-
-    def get_adapter(self, url):  # type: ignore[no-untyped-def]
-        return adapter if url.startswith("https://webservices.iso-ne.com/") else original(self, url)
-
-    monkeypatch.setattr(requests.Session, "get_adapter", get_adapter)
+    resolve_to_isosim(monkeypatch, live_servers[0], "webservices.iso-ne.com")
     monkeypatch.setenv("ISONE_API_USERNAME", ACCOUNT[0])
     monkeypatch.setenv("ISONE_API_PASSWORD", ACCOUNT[1])
     return ISONEAPI(sleep_seconds=0.1, max_retries=0)
