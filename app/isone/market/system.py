@@ -224,3 +224,32 @@ def load_forecast(registry: Registry, day: date) -> list[tuple[datetime, float]]
     """The load forecast per hour, issued the morning before (within a few percent of the load)."""
     draw = prices._random(registry.seed, "forecast", day)
     return [(hour, round(mw * (1 + draw.gauss(0, 0.02)), 0)) for hour, mw in hourly_load(registry, day)]
+
+
+# Transfer limits (MW, imports and exports) per interface ([I]: the interfaces' ratings, roughly).
+LIMITS = {
+    4010: (1000, 550),
+    4011: (1400, 1200),
+    4012: (2000, 1200),
+    4013: (225, 225),
+    4014: (346, 330),
+    4017: (200, 200),
+}
+
+
+@per_day
+def five_minute_flows(registry: Registry, day: date) -> list[tuple[datetime, int, float, float, float]]:
+    """Every five minutes, per interface: (begin, external node, actual flow, purchase, sale): the
+    hour's schedules, and an actual flow that wanders around their sum and averages to it over the
+    hour (so an hour's interchange is the mean of its five-minute flows)."""
+    draw = prices._random(registry.seed, "flows", day)
+    found = []
+    for hour, loc_id, purchase, sale in interchange(registry, day):
+        wander = [draw.gauss(0, 12) for _ in range(12)]
+        mean = sum(wander) / 12
+        for n in range(12):
+            found.append(
+                (hour + FIVE * n, loc_id, round(purchase + sale + wander[n] - mean, 2), purchase, sale)
+            )
+    found.sort(key=lambda row: (row[0], row[1]))
+    return found

@@ -497,14 +497,16 @@ def gen_fuel_mix(registry: Registry, template: Template, params: dict[str, str],
 # The newest interval of each system series (their /info), and when it was published.
 def system_info(series: str) -> Feed:
     def info_of(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
-        step = FIVE if series in ("five", "fuel") else HOUR
-        lag = {"five": FIVE_MINUTE_LAG, "fuel": timedelta(seconds=SNAPSHOT_SECOND)}.get(
-            series, HOUR + HOURLY_LAG
-        )
+        minutes = {"five": 5, "fuel": 5, "fifteen": 15}.get(series, 60)
+        lag = {
+            "five": FIVE_MINUTE_LAG,
+            "fuel": timedelta(seconds=SNAPSHOT_SECOND),
+            "fifteen": timedelta(minutes=15) + FIVE_MINUTE_LAG,
+        }.get(series, HOUR + HOURLY_LAG)
         if series == "da":
             return info("da", now)
         newest = (now - lag).replace(second=0, microsecond=0)
-        newest -= timedelta(minutes=newest.minute % (5 if step == FIVE else 60))
+        newest -= timedelta(minutes=newest.minute % minutes)
         return Answer([{"LatestBeginDate": newest, "CreationDate": newest + lag}], single=True)
 
     return info_of
@@ -519,3 +521,79 @@ SYSTEM_FEEDS: dict[str, tuple[Feed, str]] = {
     "actualinterchange": (actual_interchange, "hourly"),
     "genfuelmix": (gen_fuel_mix, "fuel"),
 }
+
+
+def _interfaces(params: dict[str, str]) -> list[int]:
+    if "locationId" in params:
+        wanted = bounded.integer(params["locationId"])
+        return [i for i in system.INTERFACES if i == wanted]
+    if "locationType" in params:
+        return list(system.INTERFACES) if unquote(params["locationType"]).upper() == "EXT. NODE" else []
+    return list(system.INTERFACES)
+
+
+def external_flows(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+    segments, wanted = template.segments, _interfaces(params)
+    days, keep = _window(segments, params, now, FIVE, lambda t: now >= t + FIVE + FIVE_MINUTE_LAG)
+    rows = []
+    for day in days:
+        for begin, loc_id, actual, purchase, sale in system.five_minute_flows(registry, day):
+            if loc_id in wanted and keep(begin):
+                imports, exports = system.LIMITS[loc_id]
+                item: Item = {
+                    "BeginDate": begin,
+                    "Location": _ref(registry, loc_id),
+                    "ActualFlow": actual,
+                    "ImportLimit": float(imports),
+                    "ExportLimit": float(-exports),
+                    "CurrentSchedule": round(purchase + sale, 2),
+                    "Purchase": purchase,
+                    "Sale": sale,
+                    "TotalExports": sale,
+                    "TotalImports": purchase,
+                }
+                rows.append((begin, item))
+    single = "locationId" in params and "current" in segments
+    return Answer(_newest_only(rows, segments), single=single)
+
+
+FIFTEEN = timedelta(minutes=15)
+# Fifteen-minute interchange is published for the New York AC interface only, and without the
+# fall day's repeated hour (WIRE.md 4, gridstatus's tests).
+FIFTEEN_MINUTE_INTERFACE = 4011
+
+
+def fifteen_minute_interchange(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime
+) -> Answer:
+    segments = template.segments
+    if FIFTEEN_MINUTE_INTERFACE not in _interfaces(params):
+        return Answer([])
+    days, keep = _window(segments, params, now, FIFTEEN, lambda t: now >= t + FIFTEEN + FIVE_MINUTE_LAG)
+    rows = []
+    for day in days:
+        flows = [f for f in system.five_minute_flows(registry, day) if f[1] == FIFTEEN_MINUTE_INTERFACE]
+        fall_back = len(prices.hours_of(day)) == 25
+        for first in range(0, len(flows), 3):
+            quarter = flows[first : first + 3]
+            begin = quarter[0][0]
+            local = begin.astimezone(EASTERN)
+            if fall_back and local.hour == 1 and local.utcoffset() == timedelta(hours=-5):
+                continue  # the repeated fall hour is not published
+            if not keep(begin):
+                continue
+            _, loc_id, _, purchase, sale = quarter[0]
+            actual = round(sum(f[2] for f in quarter) / 3, 2)
+            item: Item = {
+                "BeginDate": begin,
+                "Location": _ref(registry, loc_id),
+                "ActInterchange": actual,
+                "Purchase": purchase,
+                "Sale": sale,
+            }
+            rows.append((begin, item))
+    return Answer(_newest_only(rows, segments))
+
+
+SYSTEM_FEEDS["fiveminuteexternalflow"] = (external_flows, "five")
+SYSTEM_FEEDS["fifteenminuteinterchange"] = (fifteen_minute_interchange, "fifteen")

@@ -69,3 +69,11 @@ def test_load_forecast_and_interchange(isone_api) -> None:  # type: ignore[no-un
     assert len(forecast) == 24 and (forecast["Load Forecast"] > 8000).all()
     interchange = isone_api.get_interchange_hourly(pd.Timestamp("2021-08-16", tz="US/Eastern"))
     assert len(interchange) == 24 * 6
+
+
+def test_external_flows_and_fifteen_minute_interchange(isone_api) -> None:  # type: ignore[no-untyped-def]
+    day = pd.Timestamp("2021-08-16", tz="US/Eastern")
+    flows = isone_api.get_external_flows_5_min(day)
+    assert len(flows) == 288 * 6
+    quarters = isone_api.get_interchange_15_min(day)
+    assert len(quarters) == 96

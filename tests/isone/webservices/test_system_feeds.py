@@ -151,3 +151,34 @@ def test_a_fall_day_has_25_hours_of_load_and_interchange(feeds: TestClient) -> N
     )
     assert len(interchange) == 25 * 6
     assert datetime.fromisoformat(interchange[0]["BeginDate"]).utcoffset() == timedelta(hours=-4)
+
+
+def test_an_hours_interchange_is_the_mean_of_its_five_minute_flows(feeds: TestClient) -> None:
+    flows = rows(json_of(feeds, f"/fiveminuteexternalflow/day/{DAY}"), "ExternalFlows", "ExternalFlow")
+    hourly = rows(json_of(feeds, f"/actualinterchange/day/{DAY}"), "ActualInterchanges", "ActualInterchange")
+    assert len(flows) == 288 * 6
+    by_hour: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for flow in flows:
+        by_hour[(flow["BeginDate"][:13], flow["Location"]["@LocId"])].append(flow["ActualFlow"])
+        assert flow["CurrentSchedule"] == pytest.approx(flow["Purchase"] + flow["Sale"], abs=0.011)
+    for item in hourly:
+        mine = by_hour[(item["BeginDate"][:13], item["Location"]["@LocId"])]
+        assert len(mine) == 12 and abs(sum(mine) / 12 - item["ActInterchange"]) < 0.011
+    xml_of(feeds, f"/fiveminuteexternalflow/day/{DAY}")
+
+
+def test_fifteen_minute_interchange_is_new_york_ac_without_the_repeated_fall_hour(feeds: TestClient) -> None:
+    at(feeds, "2021-11-20T12:00:00Z")
+    quarters = rows(
+        json_of(feeds, "/fifteenminuteinterchange/day/20211107"),
+        "ActualFifteenMinInterchanges",
+        "ActualFifteenMinInterchange",
+    )
+    assert len(quarters) == 24 * 4 and {q["Location"]["@LocId"] for q in quarters} == {"4011"}
+    spring = rows(
+        json_of(feeds, "/fifteenminuteinterchange/day/20210314"),
+        "ActualFifteenMinInterchanges",
+        "ActualFifteenMinInterchange",
+    )
+    assert len(spring) == 23 * 4
+    xml_of(feeds, "/fifteenminuteinterchange/day/20211107")
