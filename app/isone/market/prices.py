@@ -205,6 +205,9 @@ def _energy(registry: Registry, instant: datetime, market: str) -> float | None:
         return held.da[index]
     if market == "FIVE":
         return held.rt[index * 12 + instant.minute // 5]
+    if market == "FIFTEEN":  # the quarter hour's three five-minute prices, averaged
+        first = index * 12 + instant.minute // 5
+        return sum(held.rt[first : first + 3]) / 3
     return sum(held.rt[index * 12 : index * 12 + 12]) / 12
 
 
@@ -225,6 +228,11 @@ def day_ahead(registry: Registry, hours: list[datetime], where: list[Location]) 
 def five_minute(registry: Registry, intervals: list[datetime], where: list[Location]) -> list[Lmp]:
     """Five-minute real-time LMPs at each location for the given interval beginnings."""
     return _series(registry, intervals, where, "FIVE")
+
+
+def fifteen_minute(registry: Registry, intervals: list[datetime], where: list[Location]) -> list[Lmp]:
+    """Fifteen-minute real-time LMPs: each the mean of its three five-minute LMPs (to the cent)."""
+    return _series(registry, intervals, where, "FIFTEEN")
 
 
 def real_time_hourly(registry: Registry, hours: list[datetime], where: list[Location]) -> list[Lmp]:

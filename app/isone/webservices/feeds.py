@@ -19,6 +19,7 @@ from app.isone.webservices.catalogue import Template
 from app.isone.webservices.codec import Item, Ref
 
 FIVE = prices.FIVE_MINUTES
+FIFTEEN = timedelta(minutes=15)
 HOUR = prices.HOUR
 # When ISO-NE publishes (WIRE.md 5; [I] where it says so): the day-ahead market's results at about
 # 13:00 the day before; a five-minute preliminary price 25 s after its interval begins; an hour's
@@ -89,14 +90,17 @@ def _series(kind: str) -> tuple[timedelta, Callable[[datetime, datetime], bool]]
         return HOUR, lambda t, now: now >= t + HOUR + HOURLY_LAG
     if kind == "five-prelim":
         return FIVE, lambda t, now: now >= t + FIVE_MINUTE_LAG
-    return (HOUR if kind == "rt-final" else FIVE), lambda t, now: now >= final_published(_local_day(t))
+    if kind == "fifteen-prelim":  # published as its quarter hour ends ([I])
+        return FIFTEEN, lambda t, now: now >= t + FIFTEEN + FIVE_MINUTE_LAG
+    step = {"rt-final": HOUR, "fifteen-final": FIFTEEN}.get(kind, FIVE)
+    return step, lambda t, now: now >= final_published(_local_day(t))
 
 
 def _intervals(day: date, step: timedelta) -> list[datetime]:
     hours = prices.hours_of(day)
     if step == HOUR:
         return hours
-    return [h + FIVE * n for h in hours for n in range(12)]
+    return [h + step * n for h in hours for n in range(int(HOUR / step))]
 
 
 def latest(kind: str, now: datetime) -> datetime | None:
@@ -122,6 +126,8 @@ def publication(kind: str, interval: datetime) -> datetime:
         return interval + HOUR + HOURLY_LAG
     if kind == "five-prelim":
         return interval + FIVE_MINUTE_LAG
+    if kind == "fifteen-prelim":
+        return interval + FIFTEEN + FIVE_MINUTE_LAG
     return final_published(_local_day(interval))
 
 
@@ -132,6 +138,8 @@ def _prices(
         return prices.day_ahead(registry, intervals, where)
     if kind.startswith("rt"):
         return prices.real_time_hourly(registry, intervals, where)
+    if kind.startswith("fifteen"):
+        return prices.fifteen_minute(registry, intervals, where)
     return prices.five_minute(registry, intervals, where)
 
 
@@ -142,10 +150,10 @@ def _kind(template: Template, params: dict[str, str]) -> str:
     segments = template.segments
     if segments[0] == "hourlylmp":
         return "da" if segments[1] == "da" else f"rt-{segments[2]}"
-    kind = params.get("Type", "prelim")
+    kind = params.get("Type", "prelim").lower()  # FifteenMinBc writes PRELIM/FINAL; paths prelim/final
     if kind not in ("prelim", "final"):
-        raise BadRequest(f"type must be prelim or final, not {kind!r}")
-    return f"five-{kind}"
+        raise BadRequest(f"type must be prelim or final, not {params.get('Type')!r}")
+    return f"{'fifteen' if segments[0] == 'fifteenminutelmp' else 'five'}-{kind}"
 
 
 def _where(
@@ -241,8 +249,9 @@ Feed = Callable[[Registry, Template, dict[str, str], datetime], Answer]
 def feed_for(template: Template) -> Feed | None:
     """The feed that answers a template, or None (not emulated yet: 501)."""
     resource, segments = template.resource, template.segments
-    if resource in ("hourlylmp", "fiveminutelmp"):
-        return lmp_info if segments[-1] == "info" else lmp
+    if resource in ("hourlylmp", "fiveminutelmp", "fifteenminutelmp"):
+        # /fifteenminutelmp/{Type} is itself a ServiceInfo ("Default resource"), not a redirect
+        return lmp_info if segments[-1] in ("info", "{Type}") else lmp
     if resource == "locations":
         return locations
     if resource in SYSTEM_FEEDS:
@@ -557,7 +566,6 @@ def external_flows(registry: Registry, template: Template, params: dict[str, str
     return Answer(_newest_only(rows, segments), single=single)
 
 
-FIFTEEN = timedelta(minutes=15)
 # Fifteen-minute interchange is published for the New York AC interface only, and without the
 # fall day's repeated hour (WIRE.md 4, gridstatus's tests).
 FIFTEEN_MINUTE_INTERFACE = 4011

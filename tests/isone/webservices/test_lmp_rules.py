@@ -103,3 +103,18 @@ def test_the_same_seed_gives_the_same_numbers_on_another_server(feeds: TestClien
     other = TestClient(fresh_app(clock_frozen_at="2021-08-20T18:02:00Z"))
     path = "/hourlylmp/da/final/day/20210812.json"
     assert get(feeds, path).content == get(other, path).content
+
+
+def test_a_fifteen_minute_lmp_is_the_mean_of_its_three_five_minute_lmps(feeds: TestClient) -> None:
+    quarters = _items(
+        feeds, "/fifteenminutelmp/final/day/20210816/location/4008", "FifteenMinLmps", "FifteenMinLmp"
+    )
+    fives = _items(feeds, "/fiveminutelmp/final/day/20210816/location/4008", "FiveMinLmps", "FiveMinLmp")
+    assert len(quarters) == 96 and len(fives) == 288
+    for n, quarter in enumerate(quarters):
+        mine = fives[3 * n : 3 * n + 3]
+        assert mine[0]["BeginDate"] == quarter["BeginDate"]
+        for field in ("LmpTotal", *COMPONENTS):
+            assert abs(quarter[field] - sum(f[field] for f in mine) / 3) <= 0.0151
+    info = json_of(feeds, "/fifteenminutelmp/prelim")["ServiceInfo"]
+    assert info["LatestBeginDate"] == "2021-08-20T13:45:00.000-04:00"  # the quarter that ended at 14:00
