@@ -16,6 +16,7 @@ hourly real-time LMP is the mean of its twelve five-minute LMPs, component by co
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
@@ -151,13 +152,17 @@ _lock = threading.Lock()
 def month(registry: Registry, year: int, number: int) -> Month:
     """The month's system energy prices (cached: a few dozen months, a few hundred kB each)."""
     targets = registry.calibration(f"{year:04d}-{number:02d}")
-    key = (registry.seed, year, number, tuple(sorted(targets.items())))
+    return _months_of(registry.seed, year, number, tuple(sorted(targets.items())))
+
+
+def _months_of(seed: str, year: int, number: int, targets: tuple) -> Month:
+    key = (seed, year, number, targets)
     with _lock:
         found = _months.get(key)
         if found is not None:
             _months.move_to_end(key)
             return found
-    made = _calibrated(_raw_month(registry.seed, year, number), targets)
+    made = _calibrated(_raw_month(seed, year, number), dict(targets))
     with _lock:
         _months[key] = made
         while len(_months) > 48:
@@ -239,3 +244,47 @@ def real_time_hourly(registry: Registry, hours: list[datetime], where: list[Loca
     """Hourly real-time LMPs: from the mean of the hour's twelve five-minute energy prices, so each
     is the mean of its five-minute LMPs (to the cent, as both are rounded)."""
     return _series(registry, hours, where, "RT")
+
+
+# --- reserves ----------------------------------------------------------------------------------------
+
+# Share of hours with a non-zero real-time reserve price where the month has no target: August
+# 2021's (250 of 744 hours, seed 002).
+RESERVE_HOURS_SHARE = 250 / 744
+# How reserve prices follow the energy price above the month's scarcity threshold ([I]): ten-minute
+# non-spinning above thirty-minute operating, spinning above both (ISO-NE's prices nest that way).
+TMOR_SLOPE = 0.4
+TMNSR_OVER_TMOR = 1.1
+TMSR_OVER_TMNSR = 1.15
+
+
+@functools.lru_cache(maxsize=64)
+def _reserve_threshold(seed: str, year: int, number: int, hours: float | None, targets: tuple) -> float:
+    """The energy price above which reserves are short: chosen so that the month has its number of
+    hours with a non-zero reserve price (an hour has one if any of its five minutes does)."""
+    held = _months_of(seed, year, number, targets)
+    peaks = sorted((max(held.rt[i * 12 : i * 12 + 12]) for i in range(len(held.hours))), reverse=True)
+    wanted = round(hours if hours is not None else RESERVE_HOURS_SHARE * len(peaks))
+    wanted = max(0, min(len(peaks) - 1, wanted))
+    return peaks[wanted]  # the first hour left out sets the bar
+
+
+def reserve_prices(
+    registry: Registry, instants: list[datetime]
+) -> list[tuple[datetime, float, float, float]]:
+    """(interval, TMSR, TMNSR, TMOR clearing prices $/MWh) every five minutes: zero until the energy
+    price passes the month's scarcity threshold, then rising with it."""
+    found = []
+    for instant in instants:
+        energy = _energy(registry, instant, "FIVE")
+        if energy is None:
+            continue
+        year, number = _month_of(instant)
+        label = f"{year:04d}-{number:02d}"
+        targets = tuple(sorted(registry.calibration(label).items()))
+        bar = _reserve_threshold(registry.seed, year, number, registry.reserve_hours(label), targets)
+        # At least 12 cents once short: an hour with one short five minutes still averages a cent.
+        tmor = round(max(0.12, (energy - bar) * TMOR_SLOPE), 2) if energy > bar else 0.0
+        tmnsr = round(tmor * TMNSR_OVER_TMOR, 2)
+        found.append((instant, round(tmnsr * TMSR_OVER_TMNSR, 2), tmnsr, tmor))
+    return found

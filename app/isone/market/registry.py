@@ -53,7 +53,7 @@ class Target(PackModel):
     month: str = Field(pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")
     market: str = Field(pattern=r"^(DA|RT)$")
     period: str = Field(pattern=r"^(all|on_peak|off_peak)$")
-    statistic: str = Field(pattern=r"^(avg|min|max|imports|exports)$")
+    statistic: str = Field(pattern=r"^(avg|min|max|imports|exports|reserve_hours)$")
     loc_id: int = Field(ge=1, le=10**7)
     value: float = Field(ge=-(10**8), le=10**8)
 
@@ -88,6 +88,11 @@ class Registry:
             for t in self.targets
             if t.month == month and t.loc_id == HUB and t.statistic in ("avg", "min", "max")
         }
+
+    def reserve_hours(self, month: str) -> float | None:
+        """How many hours of the month had a non-zero real-time reserve price; None if unknown."""
+        found = [t.value for t in self.targets if t.month == month and t.statistic == "reserve_hours"]
+        return found[0] if found else None
 
     def interchange(self, month: str) -> dict[tuple[int, str], float]:
         """An interface's real-time imports and exports over a month (MWh): (loc_id, statistic)."""

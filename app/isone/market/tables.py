@@ -59,8 +59,9 @@ location = Table(
 
 # A month's published statistics the model is calibrated to (seed 002: August 2021): the hub's LMP
 # (loc_id 4000: avg, min, max in $/MWh) and each interface's interchange (its external node: imports
-# and exports in MWh over the month, exports negative).
-STATISTICS = ("avg", "min", "max", "imports", "exports")
+# and exports in MWh over the month, exports negative; the system's hours with a non-zero real-time
+# reserve price, loc_id 7000).
+STATISTICS = ("avg", "min", "max", "imports", "exports", "reserve_hours")
 target = Table(
     "isone_market_target",
     database.metadata,

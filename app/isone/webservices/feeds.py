@@ -514,6 +514,10 @@ def system_info(series: str) -> Feed:
         }.get(series, HOUR + HOURLY_LAG)
         if series == "da":
             return info("da", now)
+        if series == "final":
+            return info("rt-final", now)
+        if params.get("Type", "").lower() == "final":
+            return info("five-final", now)
         newest = (now - lag).replace(second=0, microsecond=0)
         newest -= timedelta(minutes=newest.minute % minutes)
         return Answer([{"LatestBeginDate": newest, "CreationDate": newest + lag}], single=True)
@@ -605,3 +609,87 @@ def fifteen_minute_interchange(
 
 SYSTEM_FEEDS["fiveminuteexternalflow"] = (external_flows, "five")
 SYSTEM_FEEDS["fifteenminuteinterchange"] = (fifteen_minute_interchange, "fifteen")
+
+
+# --- reserve prices ---------------------------------------------------------------------------------
+
+# Reserve zones and their requirements (MW: ten-minute spinning, total ten-minute, total thirty-minute)
+# ([I]: of the order of ISO-NE's; local zones carry thirty-minute requirements only).
+RESERVE_ZONES = {
+    7000: ("ROS", 860.0, 1650.0, 2450.0),
+    7001: ("SWCT", 0.0, 0.0, 160.0),
+    7002: ("CT", 0.0, 0.0, 900.0),
+    7003: ("NEMABSTN", 0.0, 0.0, 0.0),
+}
+
+
+def _reserve_item(
+    registry: Registry, zone: int, begin: datetime, prices_: tuple[float, float, float], designated: float
+) -> Item:
+    name, spin, ten, thirty = RESERVE_ZONES[zone]
+    tmsr, tmnsr, tmor = prices_
+    return {
+        "BeginDate": begin,
+        "ReserveZoneId": zone,
+        "ReserveZoneName": name,
+        "TenMinSpinRequirement": spin,
+        "Total10MinRequirement": ten,
+        "Total30MinRequirement": thirty,
+        "TmsrDesignatedMw": round(spin * designated, 1),
+        "TmnsrDesignatedMw": round((ten - spin) * designated, 1),
+        "TmorDesignatedMw": round(max(0.0, thirty - ten) * designated, 1),
+        "TmsrClearingPrice": tmsr,
+        "TmnsrClearingPrice": tmnsr,
+        "TmorClearingPrice": tmor,
+        "IntervalBeginDate": begin,
+    }
+
+
+def _reserve_zones(params: dict[str, str]) -> list[int]:
+    if "reserveZoneId" in params:
+        wanted = bounded.integer(params["reserveZoneId"])
+        return [z for z in RESERVE_ZONES if z == wanted]
+    if "locationType" in params:
+        kind = unquote(params["locationType"]).upper()
+        return [z for z in RESERVE_ZONES if kind == ("SYSTEM" if z == 7000 else "RESERVE ZONE")]
+    return list(RESERVE_ZONES)
+
+
+def reserve_prices(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+    """Five-minute (fiveminutereserveprice[/{Type}]) or hourly (hourly{prelim,final}reserveprice)
+    reserve clearing prices and designations per reserve zone; an hour's price is the mean of its
+    five minutes. Every zone clears at the system's prices here (no local shortages, [I])."""
+    segments, zones = template.segments, _reserve_zones(params)
+    resource = segments[0]
+    hourly = resource.startswith("hourly")
+    final = resource == "hourlyfinalreserveprice" or params.get("Type", "prelim").lower() == "final"
+    if params.get("Type", "prelim").lower() not in ("prelim", "final"):
+        raise BadRequest(f"type must be prelim or final, not {params.get('Type')!r}")
+    step = HOUR if hourly else FIVE
+    if final:
+        published: Callable[[datetime], bool] = lambda t: now >= final_published(_local_day(t))  # noqa: E731
+    elif hourly:
+        published = _hourly_published(now)
+    else:
+        published = lambda t: now >= t + FIVE_MINUTE_LAG  # noqa: E731
+    days, keep = _window(segments, params, now, step, published)
+    rows = []
+    for day in days:
+        fives = prices.reserve_prices(registry, _intervals(day, FIVE))
+        draw = prices._random(registry.seed, "reserves", day)
+        for first in range(0, len(fives), 12 if hourly else 1):
+            group = fives[first : first + 12] if hourly else fives[first : first + 1]
+            begin = group[0][0]
+            if not keep(begin):
+                continue
+            means = tuple(round(sum(g[k] for g in group) / len(group), 2) for k in (1, 2, 3))
+            designated = 1.05 + 0.2 * draw.random()
+            for zone in zones:
+                rows.append((begin, _reserve_item(registry, zone, begin, means, designated)))
+    single = "reserveZoneId" in params and "current" in segments and hourly
+    return Answer(_newest_only(rows, segments), single=single)
+
+
+SYSTEM_FEEDS["fiveminutereserveprice"] = (reserve_prices, "five")
+SYSTEM_FEEDS["hourlyprelimreserveprice"] = (reserve_prices, "hourly")
+SYSTEM_FEEDS["hourlyfinalreserveprice"] = (reserve_prices, "final")

@@ -77,3 +77,15 @@ def test_external_flows_and_fifteen_minute_interchange(isone_api) -> None:  # ty
     assert len(flows) == 288 * 6
     quarters = isone_api.get_interchange_15_min(day)
     assert len(quarters) == 96
+
+
+def test_reserve_prices(isone_api) -> None:  # type: ignore[no-untyped-def]
+    start = pd.Timestamp("2021-08-16 13:00", tz="US/Eastern")
+    fives = isone_api.get_reserve_zone_prices_designations_real_time_5_min(
+        start, end=start + pd.Timedelta(hours=1)
+    )
+    assert len(fives) == 288 * 4  # gridstatus asks for the whole day
+    hourly = isone_api.get_reserve_zone_prices_designations_real_time_hourly_final(
+        pd.Timestamp("2021-08-16", tz="US/Eastern")
+    )
+    assert len(hourly) == 24 * 4
