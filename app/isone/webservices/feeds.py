@@ -693,3 +693,46 @@ def reserve_prices(registry: Registry, template: Template, params: dict[str, str
 SYSTEM_FEEDS["fiveminutereserveprice"] = (reserve_prices, "five")
 SYSTEM_FEEDS["hourlyprelimreserveprice"] = (reserve_prices, "hourly")
 SYSTEM_FEEDS["hourlyfinalreserveprice"] = (reserve_prices, "final")
+
+
+# --- reliability regions ------------------------------------------------------------------------------
+
+# Each reliability region covers its load zone (9001 .R.MAINE is 4001 .Z.MAINE, ...): its share of
+# the system forecast is the zone's share of the load.
+REGION_OF_ZONE = {zone: 9001 + n for n, zone in enumerate(system.ZONE_SHARES)}
+
+
+def reliability_region_forecast(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime
+) -> Answer:
+    """The hourly load forecast split by reliability region, issued with the system's forecast.
+    `current` is the current hour's; `day/{day}` and `day/{day}/all` the day's ([I]: one issue)."""
+    segments = template.segments
+    if "current" in segments:
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        days = [_local_day(now)]
+    else:
+        hour, days = None, [_day(params["day"])]
+    items: list[Item] = []
+    for day in days:
+        issued = forecast_issued(day)
+        if now < issued:
+            continue
+        for begin, mw in system.load_forecast(registry, day):
+            if hour is not None and begin != hour:
+                continue
+            for zone, share in system.ZONE_SHARES.items():
+                region = registry.location(REGION_OF_ZONE[zone])
+                items.append(
+                    {
+                        "BeginDate": begin,
+                        "CreationDate": issued,
+                        "ReliabilityRegion": region.name if region is not None else str(REGION_OF_ZONE[zone]),
+                        "LoadMw": round(mw * share, 0),
+                        "ReliabilityRegionLoadPercentage": round(share * 100, 2),
+                    }
+                )
+    return Answer(items)
+
+
+SYSTEM_FEEDS["reliabilityregionloadforecast"] = (reliability_region_forecast, "forecast")

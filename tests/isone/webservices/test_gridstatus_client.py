@@ -89,3 +89,8 @@ def test_reserve_prices(isone_api) -> None:  # type: ignore[no-untyped-def]
         pd.Timestamp("2021-08-16", tz="US/Eastern")
     )
     assert len(hourly) == 24 * 4
+
+
+def test_reliability_region_load_forecast(isone_api) -> None:  # type: ignore[no-untyped-def]
+    df = isone_api.get_reliability_region_load_forecast(pd.Timestamp("2021-08-21", tz="US/Eastern"))
+    assert len(df) == 24 * 8

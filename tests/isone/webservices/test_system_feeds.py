@@ -182,3 +182,22 @@ def test_fifteen_minute_interchange_is_new_york_ac_without_the_repeated_fall_hou
     )
     assert len(spring) == 23 * 4
     xml_of(feeds, "/fifteenminuteinterchange/day/20211107")
+
+
+def test_reliability_regions_split_the_forecast(feeds: TestClient) -> None:
+    regions = rows(
+        json_of(feeds, "/reliabilityregionloadforecast/day/20210821/all"),
+        "ReliabilityRegionLoadForecasts",
+        "ReliabilityRegionLoadForecast",
+    )
+    system_forecast = rows(
+        json_of(feeds, "/hourlyloadforecast/day/20210821"), "HourlyLoadForecasts", "HourlyLoadForecast"
+    )
+    assert len(regions) == 24 * 8 and len({r["ReliabilityRegion"] for r in regions}) == 8
+    by_hour: dict[str, float] = defaultdict(float)
+    for region in regions:
+        by_hour[region["BeginDate"]] += region["LoadMw"]
+    for hour in system_forecast:
+        assert abs(by_hour[hour["BeginDate"]] - hour["LoadMw"]) <= 8  # each region rounded to the MW
+    assert sum(r["ReliabilityRegionLoadPercentage"] for r in regions[:8]) == pytest.approx(100, abs=0.05)
+    xml_of(feeds, "/reliabilityregionloadforecast/day/20210821")
