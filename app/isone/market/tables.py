@@ -69,7 +69,7 @@ target = Table(
     Column("month", String(7), primary_key=True),  # YYYY-MM
     Column("market", String(2), primary_key=True, info={"choices": ("DA", "RT")}),
     Column("period", String(10), primary_key=True, info={"choices": ("all", "on_peak", "off_peak")}),
-    Column("statistic", String(10), primary_key=True, info={"choices": STATISTICS}),
+    Column("statistic", String(20), primary_key=True, info={"choices": STATISTICS}),
     Column("loc_id", Integer, primary_key=True, autoincrement=False, info={"range": (1, 10**7)}),
     Column("value", Float, nullable=False, info={"range": (-(10**8), 10**8)}),
 )
