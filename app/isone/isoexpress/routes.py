@@ -23,9 +23,17 @@ from app.core.services import Service, section
 from app.isone.eastern import EASTERN
 from app.isone.isoexpress import codec
 from app.isone.market import prices, system
+from app.isone.market.publication import (
+    FIVE,
+    FIVE_MINUTE_LAG,
+    HOUR,
+    HOURLY_LAG,
+    da_published,
+    final_published,
+    forecast_issued,
+)
 from app.isone.market.registry import Registry, registry
 from app.isone.webservices import codec as webcodec
-from app.isone.webservices import feeds
 from app.isone.webservices import routes as webservices
 from app.isone.webservices.routes import render
 
@@ -92,7 +100,7 @@ def _located(day: date, hours: list[datetime], x: prices.Lmp) -> tuple[object, .
 
 
 def day_ahead_lmp(market: Registry, day: date, now: datetime) -> bytes:
-    published = feeds.da_published(day)
+    published = da_published(day)
     if now < published:
         raise NotPublished(str(day))
     hours = prices.hours_of(day)
@@ -116,11 +124,11 @@ def real_time_hourly_lmp(market: Registry, day: date, kind: str, now: datetime) 
     """lmp_rt_prelim_YYYYMMDD.csv (the hours published so far) or lmp_rt_final_YYYYMMDD.csv."""
     hours = prices.hours_of(day)
     if kind == "final":
-        if now < feeds.final_published(day):
+        if now < final_published(day):
             raise NotPublished(str(day))
         shown = hours
     else:
-        shown = [h for h in hours if now >= h + feeds.HOUR + feeds.HOURLY_LAG]
+        shown = [h for h in hours if now >= h + HOUR + HOURLY_LAG]
         if not shown:
             raise NotPublished(str(day))
     lmps = prices.real_time_hourly(market, shown, list(market.priced))
@@ -155,12 +163,12 @@ def five_minute_lmp(market: Registry, day: date, block: str, kind: str, now: dat
         raise NotPublished(block)
     first, last = (int(part) for part in block.split("-"))
     hours = [h for h in prices.hours_of(day) if first <= h.astimezone(EASTERN).hour < last]
-    intervals = [h + feeds.FIVE * n for h in hours for n in range(12)]
+    intervals = [h + FIVE * n for h in hours for n in range(12)]
     if kind == "final":
-        if now < feeds.final_published(day):
+        if now < final_published(day):
             raise NotPublished(str(day))
     else:
-        intervals = [t for t in intervals if now >= t + feeds.FIVE_MINUTE_LAG]
+        intervals = [t for t in intervals if now >= t + FIVE_MINUTE_LAG]
     if not intervals:
         raise NotPublished(str(day))
     lmps = prices.five_minute(market, intervals, list(market.priced))
@@ -218,7 +226,7 @@ def five_minute_system_load(market: Registry, first: date, last: date, now: date
     day = first
     while day <= last:
         for instant, native in system.five_minute_load(market, day):
-            if now >= instant + feeds.FIVE_MINUTE_LAG:
+            if now >= instant + FIVE_MINUTE_LAG:
                 local = instant.astimezone(EASTERN)
                 rows.append((f"{local:%m/%d/%Y %H:%M}", native, native))
         day += timedelta(days=1)
@@ -261,7 +269,7 @@ def system_load(
     day = first
     while day <= last:
         if "forecast" in series:
-            issued = feeds.forecast_issued(day)
+            issued = forecast_issued(day)
             if now >= issued:
                 found["forecast"] += [
                     {"BeginDate": webcodec.instant(h), "Mw": mw, "CreationDate": webcodec.instant(issued)}
@@ -272,12 +280,12 @@ def system_load(
                 {
                     "BeginDate": webcodec.instant(t),
                     "Mw": mw,
-                    "NativeLoadBtmPv": round(mw + feeds.btm_pv(t), 2),
+                    "NativeLoadBtmPv": round(mw + system.btm_pv(t), 2),
                 }
                 for t, mw in system.five_minute_load(market, day)
-                if now >= t + feeds.FIVE_MINUTE_LAG
+                if now >= t + FIVE_MINUTE_LAG
             ]
-        if "cleared" in series and now >= feeds.da_published(day):
+        if "cleared" in series and now >= da_published(day):
             found["cleared"] += [
                 {"BeginDate": webcodec.instant(h), "Mw": mw} for h, mw in system.day_ahead_load(market, day)
             ]

@@ -226,6 +226,31 @@ def load_forecast(registry: Registry, day: date) -> list[tuple[datetime, float]]
     return [(hour, round(mw * (1 + draw.gauss(0, 0.02)), 0)) for hour, mw in hourly_load(registry, day)]
 
 
+@per_day
+def ard(registry: Registry, day: date) -> list[tuple[datetime, float]]:
+    """Asset-related demand (pumped storage pumping), MW every five minutes: at night only ([I])."""
+    found = []
+    for instant, _ in five_minute_load(registry, day):
+        hour = instant.astimezone(EASTERN).hour
+        found.append((instant, 620.0 if hour < 6 else 0.0))
+    return found
+
+
+@per_day
+def ard_hourly(registry: Registry, day: date) -> list[tuple[datetime, float]]:
+    fives = ard(registry, day)
+    return [
+        (fives[i][0], round(sum(v for _, v in fives[i : i + 12]) / 12, 2)) for i in range(0, len(fives), 12)
+    ]
+
+
+def btm_pv(instant: datetime) -> float:
+    """Behind-the-meter solar (MW) ISO-NE estimates; about 1,500 MW at a summer noon ([I])."""
+    local = instant.astimezone(EASTERN)
+    hour = local.hour + local.minute / 60
+    return round(1500 * max(0.0, math.sin(math.pi * (hour - 6) / 14)) if 6 <= hour <= 20 else 0.0, 2)
+
+
 # Transfer limits (MW, imports and exports) per interface ([I]: the interfaces' ratings, roughly).
 LIMITS = {
     4010: (1000, 550),

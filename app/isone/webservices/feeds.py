@@ -4,31 +4,33 @@ items in the catalogue's field order. A template with no feed here answers 501 (
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
 from app.core import bounded
-from app.isone.eastern import EASTERN, midnight_utc
+from app.isone.eastern import EASTERN
 from app.isone.market import prices, system
+from app.isone.market.publication import (
+    FIFTEEN,
+    FIVE,
+    FIVE_MINUTE_LAG,
+    HOUR,
+    HOURLY_LAG,
+    da_published,
+    final_published,
+    forecast_issued,
+    intervals_of,
+    latest,
+    local_day,
+    published_at,
+    series,
+)
 from app.isone.market.registry import Location, Registry
 from app.isone.market.system import SNAPSHOT_SECOND
 from app.isone.webservices.catalogue import Template
 from app.isone.webservices.codec import Item, Ref
-
-FIVE = prices.FIVE_MINUTES
-FIFTEEN = timedelta(minutes=15)
-HOUR = prices.HOUR
-# When ISO-NE publishes (WIRE.md 5; [I] where it says so): the day-ahead market's results at about
-# 13:00 the day before; a five-minute preliminary price 25 s after its interval begins; an hour's
-# preliminary price 5 minutes after the hour ends; final real-time prices two days after the
-# operating day, at 10:00.
-DA_PUBLISHED = timedelta(hours=13, minutes=7, seconds=54)  # after the day before's midnight
-FIVE_MINUTE_LAG = timedelta(seconds=25)
-HOURLY_LAG = timedelta(minutes=5)
-FINAL_PUBLISHED = timedelta(days=2, hours=10)  # after the operating day's midnight
 
 
 class BadRequest(Exception):
@@ -60,75 +62,6 @@ def _hour(text: str) -> int:
     if value is None or len(text) != 2:
         raise BadRequest(f"hour must be two digits 00-23, not {text!r}")
     return value
-
-
-def _local_day(instant: datetime) -> date:
-    return instant.astimezone(EASTERN).date()
-
-
-def _aware(naive_utc: datetime) -> datetime:
-    return naive_utc.replace(tzinfo=UTC)
-
-
-# --- publication ---------------------------------------------------------------------------------
-
-
-def da_published(day: date) -> datetime:
-    return _aware(midnight_utc(day - timedelta(days=1))) + DA_PUBLISHED
-
-
-def final_published(day: date) -> datetime:
-    return _aware(midnight_utc(day)) + FINAL_PUBLISHED
-
-
-def _series(kind: str) -> tuple[timedelta, Callable[[datetime, datetime], bool]]:
-    """(interval length, whether an interval beginning at t is published at `now`) for a series:
-    da, rt-prelim (hourly), rt-final (hourly), five-prelim, five-final."""
-    if kind == "da":
-        return HOUR, lambda t, now: now >= da_published(_local_day(t))
-    if kind == "rt-prelim":
-        return HOUR, lambda t, now: now >= t + HOUR + HOURLY_LAG
-    if kind == "five-prelim":
-        return FIVE, lambda t, now: now >= t + FIVE_MINUTE_LAG
-    if kind == "fifteen-prelim":  # published as its quarter hour ends ([I])
-        return FIFTEEN, lambda t, now: now >= t + FIFTEEN + FIVE_MINUTE_LAG
-    step = {"rt-final": HOUR, "fifteen-final": FIFTEEN}.get(kind, FIVE)
-    return step, lambda t, now: now >= final_published(_local_day(t))
-
-
-def _intervals(day: date, step: timedelta) -> list[datetime]:
-    hours = prices.hours_of(day)
-    if step == HOUR:
-        return hours
-    return [h + step * n for h in hours for n in range(int(HOUR / step))]
-
-
-def latest(kind: str, now: datetime) -> datetime | None:
-    """The newest interval of the series published at `now` (None before any)."""
-    step, published = _series(kind)
-    for day in (_local_day(now) + timedelta(days=1), _local_day(now), _local_day(now) - timedelta(days=1)):
-        if not bounded.day_in_range(day):
-            continue
-        found = [t for t in _intervals(day, step) if published(t, now)]
-        if found:
-            return found[-1]
-    if kind.endswith("final"):
-        day = _local_day(now - FINAL_PUBLISHED)
-        return _intervals(day, step)[-1] if bounded.day_in_range(day) else None
-    return None
-
-
-def publication(kind: str, interval: datetime) -> datetime:
-    """When the interval's price was published (ServiceInfo's CreationDate)."""
-    if kind == "da":
-        return da_published(_local_day(interval))
-    if kind == "rt-prelim":
-        return interval + HOUR + HOURLY_LAG
-    if kind == "five-prelim":
-        return interval + FIVE_MINUTE_LAG
-    if kind == "fifteen-prelim":
-        return interval + FIFTEEN + FIVE_MINUTE_LAG
-    return final_published(_local_day(interval))
 
 
 def _prices(
@@ -175,7 +108,7 @@ def _where(
 def lmp(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
     segments = template.segments
     kind = _kind(template, params)
-    step, published = _series(kind)
+    step, published = series(kind)
     where, by_id = _where(registry, segments, params)
     if kind == "da" and "current" in segments:  # the day-ahead price in force this hour
         hour = now.replace(minute=0, second=0, microsecond=0)
@@ -190,8 +123,8 @@ def lmp(registry: Registry, template: Template, params: dict[str, str], now: dat
         if day is None and segments[-1] == "latest":
             intervals = []
         else:
-            chosen = _local_day(day) if day is not None else _day(params["day"])
-            intervals = _intervals(chosen, step)
+            chosen = local_day(day) if day is not None else _day(params["day"])
+            intervals = intervals_of(chosen, step)
         if "sh" in params:
             hour = _hour(params["sh"])
             intervals = [t for t in intervals if t.astimezone(EASTERN).hour == hour]
@@ -205,7 +138,7 @@ def info(kind: str, now: datetime) -> Answer:
     newest = latest(kind, now)
     if newest is None:
         return Answer([])
-    return Answer([{"LatestBeginDate": newest, "CreationDate": publication(kind, newest)}], single=True)
+    return Answer([{"LatestBeginDate": newest, "CreationDate": published_at(kind, newest)}], single=True)
 
 
 def lmp_info(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
@@ -263,7 +196,6 @@ def feed_for(template: Template) -> Feed | None:
 # --- the power system: load, demand, forecasts, interchange, fuel mix ------------------------------
 
 SYSTEM_AREA = 32  # NEPOOL AREA: where hourly system load is reported ([I])
-FORECAST_ISSUED = timedelta(hours=-14, minutes=-10)  # 09:50 the day before the operating day ([I])
 
 
 def _ref(registry: Registry, loc_id: int) -> Ref:
@@ -282,7 +214,7 @@ def _window(
     """(days to read, which of their intervals to answer): `current` is the newest published
     interval; `day/{day}[/hour/{sh}]` the day's published ones."""
     if "current" in segments:
-        today = _local_day(now)
+        today = local_day(now)
         days = [today - timedelta(days=1), today]
         newest: list[datetime] = []
 
@@ -318,7 +250,7 @@ def hourly_system_load(
     rows = []
     for day in days:
         for (hour, native), (_, ard) in zip(
-            system.hourly_load(registry, day), _ard_hourly(registry, day), strict=True
+            system.hourly_load(registry, day), system.ard_hourly(registry, day), strict=True
         ):
             if keep(hour):
                 item: Item = {
@@ -332,29 +264,6 @@ def hourly_system_load(
     return Answer(_newest_only(rows, segments), single="locationId" in params)
 
 
-def _ard(registry: Registry, day: date) -> list[tuple[datetime, float]]:
-    """Asset-related demand (pumped storage pumping), MW every five minutes: at night only ([I])."""
-    found = []
-    for instant, _ in system.five_minute_load(registry, day):
-        hour = instant.astimezone(EASTERN).hour
-        found.append((instant, 620.0 if hour < 6 else 0.0))
-    return found
-
-
-def _ard_hourly(registry: Registry, day: date) -> list[tuple[datetime, float]]:
-    fives = _ard(registry, day)
-    return [
-        (fives[i][0], round(sum(v for _, v in fives[i : i + 12]) / 12, 2)) for i in range(0, len(fives), 12)
-    ]
-
-
-def btm_pv(instant: datetime) -> float:
-    """Behind-the-meter solar (MW) ISO-NE estimates; about 1,500 MW at a summer noon ([I])."""
-    local = instant.astimezone(EASTERN)
-    hour = local.hour + local.minute / 60
-    return round(1500 * max(0.0, math.sin(math.pi * (hour - 6) / 14)) if 6 <= hour <= 20 else 0.0, 2)
-
-
 def five_minute_system_load(
     registry: Registry, template: Template, params: dict[str, str], now: datetime
 ) -> Answer:
@@ -363,10 +272,10 @@ def five_minute_system_load(
     rows = []
     for day in days:
         for (instant, native), (_, ard) in zip(
-            system.five_minute_load(registry, day), _ard(registry, day), strict=True
+            system.five_minute_load(registry, day), system.ard(registry, day), strict=True
         ):
             if keep(instant):
-                load, pv = round(native + ard, 2), btm_pv(instant)
+                load, pv = round(native + ard, 2), system.btm_pv(instant)
                 item: Item = {
                     "BeginDate": instant,
                     "LoadMw": load,
@@ -397,19 +306,19 @@ def _demand(
             if (registry.location(z) or Location.model_construct(location_type="")).location_type == kind
         ]
     if market == "DA":
-        published: Callable[[datetime], bool] = lambda t: now >= da_published(_local_day(t))  # noqa: E731
-        series = system.day_ahead_load
+        published: Callable[[datetime], bool] = lambda t: now >= da_published(local_day(t))  # noqa: E731
+        loads = system.day_ahead_load
     else:
-        published, series = _hourly_published(now), system.hourly_load
+        published, loads = _hourly_published(now), system.hourly_load
     if "current" in segments:
         hour = now.replace(minute=0, second=0, microsecond=0)
-        days = [_local_day(now) - timedelta(days=1), _local_day(now)]
+        days = [local_day(now) - timedelta(days=1), local_day(now)]
         keep: Callable[[datetime], bool] = (lambda t: t == hour) if market == "DA" else published
     else:
         days, keep = _window(segments, params, now, HOUR, published)
     rows = []
     for day in days:
-        for hour_begin, mw in series(registry, day):
+        for hour_begin, mw in loads(registry, day):
             if not keep(hour_begin) or not published(hour_begin):
                 continue
             for zone in zones:
@@ -428,16 +337,11 @@ def day_ahead_demand(registry: Registry, template: Template, params: dict[str, s
     return _demand(registry, template, params, now, "DA")
 
 
-def forecast_issued(day: date) -> datetime:
-    """When the load forecast for `day` is issued: 09:50 the day before ([I])."""
-    return _aware(midnight_utc(day)) + FORECAST_ISSUED
-
-
 def load_forecast(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
     segments = template.segments
     if "current" in segments:
         hour = now.replace(minute=0, second=0, microsecond=0)
-        days = [_local_day(now)]
+        days = [local_day(now)]
         keep: Callable[[datetime], bool] = lambda t: t == hour  # noqa: E731
     else:
         days, keep = [_day(params["day"])], lambda t: True
@@ -448,7 +352,7 @@ def load_forecast(registry: Registry, template: Template, params: dict[str, str]
             continue
         for begin, mw in system.load_forecast(registry, day):
             if keep(begin):
-                adjustment = round(-btm_pv(begin), 0)
+                adjustment = round(-system.btm_pv(begin), 0)
                 items.append(
                     {
                         "BeginDate": begin,
@@ -667,7 +571,7 @@ def reserve_prices(registry: Registry, template: Template, params: dict[str, str
         raise BadRequest(f"type must be prelim or final, not {params.get('Type')!r}")
     step = HOUR if hourly else FIVE
     if final:
-        published: Callable[[datetime], bool] = lambda t: now >= final_published(_local_day(t))  # noqa: E731
+        published: Callable[[datetime], bool] = lambda t: now >= final_published(local_day(t))  # noqa: E731
     elif hourly:
         published = _hourly_published(now)
     else:
@@ -675,7 +579,7 @@ def reserve_prices(registry: Registry, template: Template, params: dict[str, str
     days, keep = _window(segments, params, now, step, published)
     rows = []
     for day in days:
-        fives = prices.reserve_prices(registry, _intervals(day, FIVE))
+        fives = prices.reserve_prices(registry, intervals_of(day, FIVE))
         draw = prices._random(registry.seed, "reserves", day)
         for first in range(0, len(fives), 12 if hourly else 1):
             group = fives[first : first + 12] if hourly else fives[first : first + 1]
@@ -710,7 +614,7 @@ def reliability_region_forecast(
     segments = template.segments
     if "current" in segments:
         hour = now.replace(minute=0, second=0, microsecond=0)
-        days = [_local_day(now)]
+        days = [local_day(now)]
     else:
         hour, days = None, [_day(params["day"])]
     items: list[Item] = []
