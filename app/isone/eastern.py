@@ -51,3 +51,10 @@ def format_instant(instant: datetime) -> str:
     if instant.microsecond:
         text += f".{instant.microsecond // 1000:03d}"
     return text + "Z"
+
+
+def hour_ending(begin: datetime) -> str:
+    """ISO-NE's hour-ending label of the hour beginning at `begin` (aware): 01-24, the repeated fall
+    hour `02X` (the second 01:00, which zoneinfo marks with fold=1); spring's 03 does not occur."""
+    local = begin.astimezone(EASTERN)
+    return f"{local.hour + 1:02d}{'X' if local.fold else ''}"

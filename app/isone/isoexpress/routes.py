@@ -20,7 +20,7 @@ from app.core import bounded, database, http
 from app.core.pipeline import realm_of
 from app.core.runtime import Runtime
 from app.core.services import Service, section
-from app.isone.eastern import EASTERN
+from app.isone.eastern import EASTERN, hour_ending
 from app.isone.isoexpress import codec
 from app.isone.market import prices, system
 from app.isone.market.publication import (
@@ -34,6 +34,7 @@ from app.isone.market.publication import (
 )
 from app.isone.market.registry import Registry, registry
 from app.isone.webservices import codec as webcodec
+from app.isone.webservices import feeds
 from app.isone.webservices import routes as webservices
 from app.isone.webservices.routes import render
 
@@ -58,34 +59,21 @@ class NotPublished(Exception):
 
 
 def _day(text: str) -> date:
-    if len(text) != 8 or not bounded.digits(text):
-        raise NotPublished(text)
+    """A YYYYMMDD day in a file name (the web services' rule); a bad one is a file that does not exist."""
     try:
-        found = date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
+        return feeds.parse_day(text)
+    except feeds.BadRequest:
         raise NotPublished(text) from None
-    if not bounded.day_in_range(found):
-        raise NotPublished(text)
-    return found
-
-
-def hour_ending(begin: datetime, day_hours: list[datetime]) -> str:
-    """ISO-NE's hour-ending label: 01-24, the repeated fall hour `02X`, spring's 03 left out."""
-    local = begin.astimezone(EASTERN)
-    repeated = [h for h in day_hours if h.astimezone(EASTERN).hour == local.hour]
-    if len(repeated) == 2 and begin == repeated[1]:
-        return f"{local.hour + 1:02d}X"
-    return f"{local.hour + 1:02d}"
 
 
 def _mdy(day: date) -> str:
     return f"{day:%m/%d/%Y}"
 
 
-def _located(day: date, hours: list[datetime], x: prices.Lmp) -> tuple[object, ...]:
+def _located(day: date, x: prices.Lmp) -> tuple[object, ...]:
     """A row of an hourly LMP file that names its location by id, name and type."""
     where = x.location
-    begin = hour_ending(x.begin, hours)
+    begin = hour_ending(x.begin)
     return (
         _mdy(day),
         begin,
@@ -106,7 +94,7 @@ def day_ahead_lmp(market: Registry, day: date, now: datetime) -> bytes:
     hours = prices.hours_of(day)
     lmps = prices.day_ahead(market, hours, list(market.priced))
     stamp = f"{day:%Y%m%d}"
-    rows = (_located(day, hours, x) for x in lmps)
+    rows = (_located(day, x) for x in lmps)
     return codec.document(
         [
             "Day-Ahead Energy Market Hourly LMP Report",
@@ -135,12 +123,12 @@ def real_time_hourly_lmp(market: Registry, day: date, kind: str, now: datetime) 
     if kind == "final":  # final files name the location by id, name and type, as the day-ahead's
         names = ["Date", "Hour Ending", "Location ID", "Location Name", "Location Type", *LMP_NAMES]
         kinds = ["Date", "HE", "String", "String", "String", "Number", "Number", "Number", "Number"]
-        rows = [_located(day, hours, x) for x in lmps]
+        rows = [_located(day, x) for x in lmps]
     else:  # preliminary files have one Location column, the name
         names = ["Date", "Hour Ending", "Location", *LMP_NAMES]
         kinds = ["Date", "HE", "String", "Number", "Number", "Number", "Number"]
         rows = [
-            (_mdy(day), hour_ending(x.begin, hours), x.location.name, x.total, x.energy, x.congestion, x.loss)
+            (_mdy(day), hour_ending(x.begin), x.location.name, x.total, x.energy, x.congestion, x.loss)
             for x in lmps
         ]
     title = "Final" if kind == "final" else "Preliminary"

@@ -198,7 +198,7 @@ def _month_of(instant: datetime) -> tuple[int, int]:
     return local.year, local.month
 
 
-def _energy(registry: Registry, instant: datetime, market: str) -> float | None:
+def energy_price(registry: Registry, instant: datetime, market: str) -> float | None:
     """The system energy price of an hour (DA, RT: the mean of its five minutes) or a five-minute
     interval (FIVE)."""
     hour = instant.replace(minute=0, second=0, microsecond=0)
@@ -219,7 +219,7 @@ def _energy(registry: Registry, instant: datetime, market: str) -> float | None:
 def _series(registry: Registry, instants: list[datetime], where: list[Location], market: str) -> list[Lmp]:
     found: list[Lmp] = []
     for instant in instants:
-        energy = _energy(registry, instant, market)
+        energy = energy_price(registry, instant, market)
         if energy is not None:
             found += _priced(instant, where, "DA" if market == "DA" else "RT", energy)
     return found
@@ -276,7 +276,7 @@ def reserve_prices(
     price passes the month's scarcity threshold, then rising with it."""
     found = []
     for instant in instants:
-        energy = _energy(registry, instant, "FIVE")
+        energy = energy_price(registry, instant, "FIVE")
         if energy is None:
             continue
         year, number = _month_of(instant)

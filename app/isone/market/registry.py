@@ -53,7 +53,9 @@ class Target(PackModel):
     month: str = Field(pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")
     market: str = Field(pattern=r"^(DA|RT)$")
     period: str = Field(pattern=r"^(all|on_peak|off_peak)$")
-    statistic: str = Field(pattern=r"^(avg|min|max|imports|exports|reserve_hours)$")
+    statistic: str = Field(
+        pattern=r"^(avg|min|max|imports|exports|reserve_hours|reg_(service|capacity)_(avg|max))$"
+    )
     loc_id: int = Field(ge=1, le=10**7)
     value: float = Field(ge=-(10**8), le=10**8)
 
@@ -93,6 +95,14 @@ class Registry:
         """How many hours of the month had a non-zero real-time reserve price; None if unknown."""
         found = [t.value for t in self.targets if t.month == month and t.statistic == "reserve_hours"]
         return found[0] if found else None
+
+    def regulation(self, month: str) -> dict[tuple[str, str], float]:
+        """The month's regulation clearing price targets: (period, statistic) -> $/MWh; {} if none."""
+        return {
+            (t.period, t.statistic): t.value
+            for t in self.targets
+            if t.month == month and t.statistic.startswith("reg_")
+        }
 
     def interchange(self, month: str) -> dict[tuple[int, str], float]:
         """An interface's real-time imports and exports over a month (MWh): (loc_id, statistic)."""

@@ -98,7 +98,7 @@ def _shape(local: datetime) -> float:
     return daily * (0.92 if local.weekday() >= 5 else 1.02)
 
 
-def _heat(registry: Registry, day: date) -> float:
+def heat(registry: Registry, day: date) -> float:
     """The day's heat from its day-ahead prices: 1.0 on an average day of its month."""
     month = prices.month(registry, day.year, day.month)
     mean = sum(month.da) / len(month.da)
@@ -113,7 +113,7 @@ def _heat(registry: Registry, day: date) -> float:
 @per_day
 def five_minute_load(registry: Registry, day: date) -> list[tuple[datetime, float]]:
     """Native load every five minutes of an Eastern operating day."""
-    level = MONTH_LOAD[day.month - 1] * _heat(registry, day)
+    level = MONTH_LOAD[day.month - 1] * heat(registry, day)
     draw = prices._random(registry.seed, "load", day)
     found, noise = [], 0.0
     for hour in prices.hours_of(day):
@@ -249,6 +249,16 @@ def btm_pv(instant: datetime) -> float:
     local = instant.astimezone(EASTERN)
     hour = local.hour + local.minute / 60
     return round(1500 * max(0.0, math.sin(math.pi * (hour - 6) / 14)) if 6 <= hour <= 20 else 0.0, 2)
+
+
+# Reserve zones and their requirements (MW: ten-minute spinning, total ten-minute, total thirty-minute)
+# ([I]: of the order of ISO-NE's; local zones carry thirty-minute requirements only).
+RESERVE_ZONES = {
+    7000: ("ROS", 860.0, 1650.0, 2450.0),
+    7001: ("SWCT", 0.0, 0.0, 160.0),
+    7002: ("CT", 0.0, 0.0, 900.0),
+    7003: ("NEMABSTN", 0.0, 0.0, 0.0),
+}
 
 
 # Transfer limits (MW, imports and exports) per interface ([I]: the interfaces' ratings, roughly).

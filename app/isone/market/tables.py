@@ -60,8 +60,20 @@ location = Table(
 # A month's published statistics the model is calibrated to (seed 002: August 2021): the hub's LMP
 # (loc_id 4000: avg, min, max in $/MWh) and each interface's interchange (its external node: imports
 # and exports in MWh over the month, exports negative; the system's hours with a non-zero real-time
-# reserve price, loc_id 7000).
-STATISTICS = ("avg", "min", "max", "imports", "exports", "reserve_hours")
+# reserve price, loc_id 7000; the real-time regulation service and capacity clearing prices' on-peak
+# and off-peak averages and maxima, loc_id 7000).
+STATISTICS = (
+    "avg",
+    "min",
+    "max",
+    "imports",
+    "exports",
+    "reserve_hours",
+    "reg_service_avg",
+    "reg_service_max",
+    "reg_capacity_avg",
+    "reg_capacity_max",
+)
 target = Table(
     "isone_market_target",
     database.metadata,

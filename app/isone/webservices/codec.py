@@ -5,7 +5,12 @@ location reference as simple content with attributes (`<Location LocId="4000" Lo
 .H.INTERNAL_HUB</Location>`), an empty answer as an empty root. JSON as ISO-NE's Jettison mapping
 writes it: wrapped in the root's name, attributes as "@Name" strings and text as "$", numbers as
 numbers (integral values without a fraction), one item as an object rather than a list, and an empty
-answer as "" (WIRE.md 3.2)."""
+answer as "" (WIRE.md 3.2).
+
+Nested elements (a seven-day forecast's MarketDay, a morning report's TieDelivery) are items within
+items: a dict is an element with children, a list repeats the element, a key "@Name" is an
+attribute. A root written `outer>...>inner` is ISO-NE's second, snake_case style (WIRE.md 3.1): no
+namespace, the collection inside an `isone_web_services` element."""
 
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ class Ref:
     attributes: tuple[tuple[str, str], ...]
 
 
-Value = str | int | float | datetime | Ref | None
+Value = str | int | float | datetime | Ref | None | dict[str, "Value"] | list[dict[str, "Value"]]
 Item = dict[str, Value]
 
 
@@ -61,23 +66,43 @@ def _text(value: Value) -> str:
 
 def xml(root: str, item: str, items: list[Item], single: bool = False) -> bytes:
     """The document: `<root>` holding `<item>`s, or (single) the one item as the root itself."""
-    parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<{root} xmlns="{NAMESPACE}"']
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    if ">" in root:  # isone_web_services>...>collection: no namespace
+        *outer, inner = root.split(">")
+        body = "".join(_element(item, i) for i in items)
+        text = f"<{inner}>{body}</{inner}>" if items else f"<{inner}/>"
+        for name in reversed(outer):
+            text = f"<{name}>{text}</{name}>"
+        return (head + text).encode()
+    parts = [f'{head}<{root} xmlns="{NAMESPACE}"']
     if single and items:
-        parts.append(">" + _children(items[0]) + f"</{root}>")
+        parts.append(_attributes(items[0]) + ">" + _children(items[0]) + f"</{root}>")
     elif not items:
         parts.append("/>")
     else:
-        parts.append(">" + "".join(f"<{item}>{_children(i)}</{item}>" for i in items) + f"</{root}>")
+        parts.append(">" + "".join(_element(item, i) for i in items) + f"</{root}>")
     return "".join(parts).encode()
+
+
+def _attributes(item: Item) -> str:
+    return "".join(f" {k[1:]}={quoteattr(_text(v))}" for k, v in item.items() if k.startswith("@"))
+
+
+def _element(name: str, item: Item) -> str:
+    return f"<{name}{_attributes(item)}>{_children(item)}</{name}>"
 
 
 def _children(item: Item) -> str:
     out = []
     for name, value in item.items():
-        if value is None:
+        if value is None or name.startswith("@"):
             continue
         if isinstance(value, Ref):
             out.append(_ref_xml(name, value))
+        elif isinstance(value, dict):
+            out.append(_element(name, value))
+        elif isinstance(value, list):
+            out.extend(_element(name, v) for v in value)
         else:
             out.append(f"<{name}>{escape(_text(value))}</{name}>")
     return "".join(out)
@@ -90,6 +115,11 @@ def _ref_xml(name: str, value: Ref) -> str:
 
 
 def _json_value(value: Value) -> object:
+    if isinstance(value, dict):
+        return _json_item(value)
+    if isinstance(value, list):  # a repeated element: one occurrence is an object (WIRE.md 3.2)
+        rows = [_json_item(v) for v in value]
+        return rows[0] if len(rows) == 1 else rows
     if isinstance(value, Ref):
         return {**{f"@{k}": v for k, v in value.attributes}, "$": value.text}
     if isinstance(value, datetime):
@@ -100,14 +130,19 @@ def _json_value(value: Value) -> object:
 
 
 def _json_item(item: Item) -> dict[str, object]:
-    return {name: _json_value(value) for name, value in item.items() if value is not None}
+    return {
+        name: _text(value) if name.startswith("@") else _json_value(value)  # attributes are strings
+        for name, value in item.items()
+        if value is not None
+    }
 
 
 def json_document(
     root: str, item: str, items: list[Item], single: bool = False, listed: bool = False
 ) -> bytes:
-    """`listed`: a singular root that holds a list even for one item (ISO-NE's `current` of
-    five-minute system load and of the load forecast)."""
+    """`listed`: a list even for one item: a singular root (ISO-NE's `current` of five-minute system
+    load and of the load forecast) or a collection's items (`current` regulation clearing prices,
+    which gridstatus reads as a list)."""
     if not items:
         body: object = ""
     elif single:
@@ -115,7 +150,12 @@ def json_document(
         body = _json_item(items[0]) if one else [_json_item(i) for i in items]
     else:
         rows = [_json_item(i) for i in items]
-        body = {item: rows[0] if len(rows) == 1 else rows}
+        body = {item: rows[0] if len(rows) == 1 and not listed else rows}
+    if ">" in root:  # isone_web_services>...>collection
+        nested: object = body
+        for name in reversed(root.split(">")[1:]):
+            nested = {name: nested}
+        return json.dumps({root.split(">")[0]: nested}, separators=(",", ":")).encode()
     return json.dumps({root: body}, separators=(",", ":")).encode()
 
 

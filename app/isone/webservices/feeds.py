@@ -45,7 +45,7 @@ class Answer:
     listed: bool = False  # a singular root holding a list even for one item (WIRE.md 3.3)
 
 
-def _day(text: str) -> date:
+def parse_day(text: str) -> date:
     if len(text) != 8 or not bounded.digits(text):
         raise BadRequest(f"day must be YYYYMMDD, not {text!r}")
     try:
@@ -57,7 +57,7 @@ def _day(text: str) -> date:
     return found
 
 
-def _hour(text: str) -> int:
+def parse_hour(text: str) -> int:
     value = bounded.integer(text, 0, 23)
     if value is None or len(text) != 2:
         raise BadRequest(f"hour must be two digits 00-23, not {text!r}")
@@ -123,10 +123,10 @@ def lmp(registry: Registry, template: Template, params: dict[str, str], now: dat
         if day is None and segments[-1] == "latest":
             intervals = []
         else:
-            chosen = local_day(day) if day is not None else _day(params["day"])
+            chosen = local_day(day) if day is not None else parse_day(params["day"])
             intervals = intervals_of(chosen, step)
         if "sh" in params:
-            hour = _hour(params["sh"])
+            hour = parse_hour(params["sh"])
             intervals = [t for t in intervals if t.astimezone(EASTERN).hour == hour]
         intervals = [t for t in intervals if published(t, now)]
     lmps = _prices(kind, registry, intervals, where)
@@ -204,7 +204,7 @@ def _ref(registry: Registry, loc_id: int) -> Ref:
     return Ref(found.name if found is not None else str(loc_id), (("LocId", str(loc_id)),))
 
 
-def _window(
+def window(
     segments: tuple[str, ...],
     params: dict[str, str],
     now: datetime,
@@ -222,12 +222,12 @@ def _window(
             return published(t) and (not newest or t >= newest[0])
 
         return days, keep_newest
-    chosen = _day(params["day"])
-    hour = _hour(params["sh"]) if "sh" in params else None
+    chosen = parse_day(params["day"])
+    hour = parse_hour(params["sh"]) if "sh" in params else None
     return [chosen], lambda t: published(t) and (hour is None or t.astimezone(EASTERN).hour == hour)
 
 
-def _newest_only(rows: list[tuple[datetime, Item]], segments: tuple[str, ...]) -> list[Item]:
+def newest_only(rows: list[tuple[datetime, Item]], segments: tuple[str, ...]) -> list[Item]:
     if "current" in segments and rows:
         last = max(t for t, _ in rows)
         return [item for t, item in rows if t == last]
@@ -246,7 +246,7 @@ def hourly_system_load(
         return Answer([], single=True)
     if "locationType" in params and unquote(params["locationType"]).upper() != "INT. AREA":
         return Answer([])
-    days, keep = _window(segments, params, now, HOUR, _hourly_published(now))
+    days, keep = window(segments, params, now, HOUR, _hourly_published(now))
     rows = []
     for day in days:
         for (hour, native), (_, ard) in zip(
@@ -261,14 +261,14 @@ def hourly_system_load(
                     "ArdDemand": ard,
                 }
                 rows.append((hour, item))
-    return Answer(_newest_only(rows, segments), single="locationId" in params)
+    return Answer(newest_only(rows, segments), single="locationId" in params)
 
 
 def five_minute_system_load(
     registry: Registry, template: Template, params: dict[str, str], now: datetime
 ) -> Answer:
     segments = template.segments
-    days, keep = _window(segments, params, now, FIVE, lambda t: now >= t + FIVE_MINUTE_LAG)
+    days, keep = window(segments, params, now, FIVE, lambda t: now >= t + FIVE_MINUTE_LAG)
     rows = []
     for day in days:
         for (instant, native), (_, ard) in zip(
@@ -285,7 +285,7 @@ def five_minute_system_load(
                     "NativeLoadBtmPv": round(native + pv, 2),
                 }
                 rows.append((instant, item))
-    return Answer(_newest_only(rows, segments), single="current" in segments, listed=True)
+    return Answer(newest_only(rows, segments), single="current" in segments, listed=True)
 
 
 def _demand(
@@ -315,7 +315,7 @@ def _demand(
         days = [local_day(now) - timedelta(days=1), local_day(now)]
         keep: Callable[[datetime], bool] = (lambda t: t == hour) if market == "DA" else published
     else:
-        days, keep = _window(segments, params, now, HOUR, published)
+        days, keep = window(segments, params, now, HOUR, published)
     rows = []
     for day in days:
         for hour_begin, mw in loads(registry, day):
@@ -326,7 +326,7 @@ def _demand(
                 rows.append(
                     (hour_begin, {"BeginDate": hour_begin, "Location": _ref(registry, zone), "Load": load})
                 )
-    return Answer(_newest_only(rows, segments), single="locationId" in params and "current" in segments)
+    return Answer(newest_only(rows, segments), single="locationId" in params and "current" in segments)
 
 
 def real_time_demand(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
@@ -344,7 +344,7 @@ def load_forecast(registry: Registry, template: Template, params: dict[str, str]
         days = [local_day(now)]
         keep: Callable[[datetime], bool] = lambda t: t == hour  # noqa: E731
     else:
-        days, keep = [_day(params["day"])], lambda t: True
+        days, keep = [parse_day(params["day"])], lambda t: True
     items: list[Item] = []
     for day in days:
         issued = forecast_issued(day)
@@ -369,7 +369,7 @@ def actual_interchange(
     registry: Registry, template: Template, params: dict[str, str], now: datetime
 ) -> Answer:
     segments = template.segments
-    days, keep = _window(segments, params, now, HOUR, _hourly_published(now))
+    days, keep = window(segments, params, now, HOUR, _hourly_published(now))
     rows = []
     for day in days:
         for hour, loc_id, purchase, sale in system.interchange(registry, day):
@@ -382,13 +382,13 @@ def actual_interchange(
                     "Sale": sale,
                 }
                 rows.append((hour, item))
-    return Answer(_newest_only(rows, segments))
+    return Answer(newest_only(rows, segments))
 
 
 def gen_fuel_mix(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
     segments = template.segments
     rollup = unquote(params.get("fuelCategoryRollup", "")) or None
-    days, keep = _window(segments, params, now, FIVE, lambda t: now >= t)
+    days, keep = window(segments, params, now, FIVE, lambda t: now >= t)
     rows = []
     for day in days:
         for stamp, mix, marginal in system.fuel_mix(registry, day):
@@ -404,7 +404,7 @@ def gen_fuel_mix(registry: Registry, template: Template, params: dict[str, str],
                         "MarginalFlag": "Y" if fuel == marginal else "N",
                     }
                     rows.append((stamp, item))
-    return Answer(_newest_only(rows, segments))
+    return Answer(newest_only(rows, segments))
 
 
 # The newest interval of each system series (their /info), and when it was published.
@@ -451,7 +451,7 @@ def _interfaces(params: dict[str, str]) -> list[int]:
 
 def external_flows(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
     segments, wanted = template.segments, _interfaces(params)
-    days, keep = _window(segments, params, now, FIVE, lambda t: now >= t + FIVE + FIVE_MINUTE_LAG)
+    days, keep = window(segments, params, now, FIVE, lambda t: now >= t + FIVE + FIVE_MINUTE_LAG)
     rows = []
     for day in days:
         for begin, loc_id, actual, purchase, sale in system.five_minute_flows(registry, day):
@@ -471,7 +471,7 @@ def external_flows(registry: Registry, template: Template, params: dict[str, str
                 }
                 rows.append((begin, item))
     single = "locationId" in params and "current" in segments
-    return Answer(_newest_only(rows, segments), single=single)
+    return Answer(newest_only(rows, segments), single=single)
 
 
 # Fifteen-minute interchange is published for the New York AC interface only, and without the
@@ -485,7 +485,7 @@ def fifteen_minute_interchange(
     segments = template.segments
     if FIFTEEN_MINUTE_INTERFACE not in _interfaces(params):
         return Answer([])
-    days, keep = _window(segments, params, now, FIFTEEN, lambda t: now >= t + FIFTEEN + FIVE_MINUTE_LAG)
+    days, keep = window(segments, params, now, FIFTEEN, lambda t: now >= t + FIFTEEN + FIVE_MINUTE_LAG)
     rows = []
     for day in days:
         flows = [f for f in system.five_minute_flows(registry, day) if f[1] == FIFTEEN_MINUTE_INTERFACE]
@@ -508,7 +508,7 @@ def fifteen_minute_interchange(
                 "Sale": sale,
             }
             rows.append((begin, item))
-    return Answer(_newest_only(rows, segments))
+    return Answer(newest_only(rows, segments))
 
 
 SYSTEM_FEEDS["fiveminuteexternalflow"] = (external_flows, "five")
@@ -517,20 +517,11 @@ SYSTEM_FEEDS["fifteenminuteinterchange"] = (fifteen_minute_interchange, "fifteen
 
 # --- reserve prices ---------------------------------------------------------------------------------
 
-# Reserve zones and their requirements (MW: ten-minute spinning, total ten-minute, total thirty-minute)
-# ([I]: of the order of ISO-NE's; local zones carry thirty-minute requirements only).
-RESERVE_ZONES = {
-    7000: ("ROS", 860.0, 1650.0, 2450.0),
-    7001: ("SWCT", 0.0, 0.0, 160.0),
-    7002: ("CT", 0.0, 0.0, 900.0),
-    7003: ("NEMABSTN", 0.0, 0.0, 0.0),
-}
-
 
 def _reserve_item(
     registry: Registry, zone: int, begin: datetime, prices_: tuple[float, float, float], designated: float
 ) -> Item:
-    name, spin, ten, thirty = RESERVE_ZONES[zone]
+    name, spin, ten, thirty = system.RESERVE_ZONES[zone]
     tmsr, tmnsr, tmor = prices_
     return {
         "BeginDate": begin,
@@ -552,11 +543,11 @@ def _reserve_item(
 def _reserve_zones(params: dict[str, str]) -> list[int]:
     if "reserveZoneId" in params:
         wanted = bounded.integer(params["reserveZoneId"])
-        return [z for z in RESERVE_ZONES if z == wanted]
+        return [z for z in system.RESERVE_ZONES if z == wanted]
     if "locationType" in params:
         kind = unquote(params["locationType"]).upper()
-        return [z for z in RESERVE_ZONES if kind == ("SYSTEM" if z == 7000 else "RESERVE ZONE")]
-    return list(RESERVE_ZONES)
+        return [z for z in system.RESERVE_ZONES if kind == ("SYSTEM" if z == 7000 else "RESERVE ZONE")]
+    return list(system.RESERVE_ZONES)
 
 
 def reserve_prices(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
@@ -576,7 +567,7 @@ def reserve_prices(registry: Registry, template: Template, params: dict[str, str
         published = _hourly_published(now)
     else:
         published = lambda t: now >= t + FIVE_MINUTE_LAG  # noqa: E731
-    days, keep = _window(segments, params, now, step, published)
+    days, keep = window(segments, params, now, step, published)
     rows = []
     for day in days:
         fives = prices.reserve_prices(registry, intervals_of(day, FIVE))
@@ -591,7 +582,7 @@ def reserve_prices(registry: Registry, template: Template, params: dict[str, str
             for zone in zones:
                 rows.append((begin, _reserve_item(registry, zone, begin, means, designated)))
     single = "reserveZoneId" in params and "current" in segments and hourly
-    return Answer(_newest_only(rows, segments), single=single)
+    return Answer(newest_only(rows, segments), single=single)
 
 
 SYSTEM_FEEDS["fiveminutereserveprice"] = (reserve_prices, "five")
@@ -616,7 +607,7 @@ def reliability_region_forecast(
         hour = now.replace(minute=0, second=0, microsecond=0)
         days = [local_day(now)]
     else:
-        hour, days = None, [_day(params["day"])]
+        hour, days = None, [parse_day(params["day"])]
     items: list[Item] = []
     for day in days:
         issued = forecast_issued(day)

@@ -18,7 +18,7 @@ from app.core.pipeline import BASE_KEY, IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_
 from app.core.runtime import Runtime
 from app.core.services import Service, section
 from app.isone.market.registry import registry
-from app.isone.webservices import catalogue, codec, feeds
+from app.isone.webservices import catalogue, codec, feeds, offers, operations
 
 MOUNT = "/api/v1.1"
 ROLE = "ISO Express"
@@ -90,7 +90,7 @@ def resource(runtime: Runtime, scope: Scope, path: str, kind: str, asked: str | 
         return RedirectResponse(
             f"{base}{MOUNT}{path.rstrip('/')}/info{'.json' if kind == 'json' else ''}", 302
         )
-    feed = feeds.feed_for(template)
+    feed = feeds.feed_for(template) or operations.feed_for(template) or offers.feed_for(template)
     if feed is None:
         return render(501, f"isosim does not emulate {template.path} yet.", {})
     with database.read(runtime.engine) as conn:

@@ -94,3 +94,62 @@ def test_reserve_prices(isone_api) -> None:  # type: ignore[no-untyped-def]
 def test_reliability_region_load_forecast(isone_api) -> None:  # type: ignore[no-untyped-def]
     df = isone_api.get_reliability_region_load_forecast(pd.Timestamp("2021-08-21", tz="US/Eastern"))
     assert len(df) == 24 * 8
+
+
+def test_binding_constraints(isone_api) -> None:  # type: ignore[no-untyped-def]
+    day = pd.Timestamp("2021-08-16", tz="US/Eastern")
+    day_ahead = isone_api.get_binding_constraints_day_ahead_hourly(day)
+    assert (day_ahead["Marginal Value"] < 0).all() and set(day_ahead["Interface Flag"]) <= {"Y", "N"}
+    assert (day_ahead["Interval Start"].dt.date == day.date()).all()
+    five = isone_api.get_binding_constraints_final_real_time_5_min(day)
+    fifteen = isone_api.get_binding_constraints_final_real_time_15_min(day)
+    assert (five["Interval End"] - five["Interval Start"] == pd.Timedelta(minutes=5)).all()
+    # a quarter hour's value is the mean of its three five-minute values (zero where not binding)
+    five["Quarter"] = five["Interval Start"].dt.floor("15min")
+    means = five.groupby(["Quarter", "Constraint Name"])["Marginal Value"].sum() / 3
+    for _, row in fifteen.iterrows():
+        assert abs(means[(row["Interval Start"], row["Constraint Name"])] - row["Marginal Value"]) <= 0.0051
+    assert len(fifteen) == len(means)
+
+
+def test_regulation_clearing_prices(isone_api) -> None:  # type: ignore[no-untyped-def]
+    df = isone_api.get_regulation_clearing_prices_real_time_5_min(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    assert len(df) == 288 and (df["Reg Capacity Clearing Price"] >= 0).all()
+    assert len(isone_api.get_regulation_clearing_prices_real_time_5_min("latest")) == 1
+
+
+def test_zonal_load(isone_api) -> None:  # type: ignore[no-untyped-def]
+    estimated = isone_api.get_zonal_load_estimated_5_min(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    assert len(estimated) == 288 * 8 and estimated["Load Zone Name"].nunique() == 8
+    total = isone_api.get_total_demand(pd.Timestamp("2021-08-16", tz="US/Eastern"))
+    by_interval = estimated.groupby("Interval Start")["Estimated Load"].sum()
+    native = total.set_index("Interval Start")["Native Load"]
+    assert ((by_interval - native).abs() < 0.05).all()  # the zones add up to the system's native load
+    forecast = isone_api.get_load_forecast_by_zone_5_min()
+    assert forecast["Load Zone Name"].nunique() == 8 and forecast["Publish Time"].nunique() == 1
+    assert (forecast["Publish Time"] >= forecast["Interval Start"].min()).all()
+
+
+def test_seven_day_forecast_and_morning_report(isone_api) -> None:  # type: ignore[no-untyped-def]
+    day = pd.Timestamp("2021-08-16", tz="US/Eastern")
+    forecast = isone_api.get_capacity_forecast_7_day(day)
+    assert len(forecast) == 6 and (forecast["Publish Time"].dt.date == day.date()).all()
+    assert forecast["Interval Start"].min() == day + pd.Timedelta(days=1)
+    report = isone_api.get_morning_report(day)
+    assert len(report) == 1 and report["Report Date"].iloc[0] == day.date()
+    assert report["NYISO AC Import Limit MW"].iloc[0] == -1400
+
+
+def test_historical_offers_and_bids(isone_api, live_servers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert requests.put(f"{live_servers[0]}/_isosim/clock", json={"frozen_at": "2025-08-01T12:00:00Z"}).ok
+    day = pd.Timestamp("2025-03-09", tz="US/Eastern")  # spring forward: 23 hours
+    for name in ("ard_bids_day_ahead", "drr_offers_day_ahead", "import_offers_export_bids_day_ahead"):
+        df = getattr(isone_api, f"get_{name}")(day)
+        assert not df.empty and df["Interval Start"].nunique() == 23, name
+    drr = isone_api.get_drr_offers_day_ahead(day)
+    assert not drr.duplicated(["Interval Start", "Masked Lead Participant ID", "Masked Asset ID"]).any()
+    trades = isone_api.get_import_offers_export_bids_day_ahead(day)
+    assert trades.loc[trades["Transaction Type"] == "FIXED", "Price"].isna().all()
+    for kind in ("energy", "ard", "drr"):
+        offers = getattr(isone_api, f"get_ancillary_services_{kind}_offers_day_ahead")(day)
+        assert not offers.empty and (offers["TMSR Price"] > 0).all(), kind
