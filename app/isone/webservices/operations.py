@@ -11,8 +11,8 @@ from urllib.parse import unquote
 
 from app.core import bounded
 from app.isone.eastern import hour_ending
-from app.isone.market import constraints, outlook, prices, publication, regulation, system
-from app.isone.market.publication import FIFTEEN, FIVE, FIVE_MINUTE_LAG, local_day
+from app.isone.market import constraints, daas, outlook, prices, publication, regulation, system
+from app.isone.market.publication import FIFTEEN, FIVE, FIVE_MINUTE_LAG, HOUR, local_day
 from app.isone.market.registry import Registry
 from app.isone.webservices.catalogue import Template
 from app.isone.webservices.codec import Item
@@ -434,6 +434,91 @@ def _newest_morning(registry: Registry, now: datetime) -> tuple[datetime, dateti
     return None
 
 
+# --- day-ahead ancillary services ---------------------------------------------------------------------
+
+
+def _daas_days(
+    template: Template, params: dict[str, str], now: datetime, made: Callable[[date], datetime]
+) -> tuple[list[date], Callable[[datetime], bool]]:
+    """`current`: the hour in progress (once its day's values are made); `day/{day}`: the day's."""
+    if "current" in template.segments:
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        day = local_day(now)
+        return ([day] if now >= made(day) else []), lambda t: t == hour
+    day = parse_day(params["day"])
+    return ([day] if now >= made(day) else []), lambda t: True
+
+
+def daas_reserves(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+    """Each hour's day-ahead reserve requirements, designations and clearing prices, published with
+    the day-ahead market's results."""
+    days, keep = _daas_days(template, params, now, publication.da_published)
+    items: list[Item] = []
+    for day in days:
+        for r in daas.reserves(registry, day):
+            if keep(r.begin):
+                items.append(
+                    {
+                        "market_hour": {"local_day": r.begin},
+                        "eir_designation_mw": r.eir,
+                        "fer_clearing_price": r.fer_price,
+                        "forecasted_energy_req_mw": r.energy_requirement,
+                        "ten_min_spin_req_mw": r.spin,
+                        "tmnsr_clearing_price": r.tmnsr[1],
+                        "tmnsr_designation_mw": r.tmnsr[0],
+                        "tmor_clearing_price": r.tmor[1],
+                        "tmor_designation_mw": r.tmor[0],
+                        "tmsr_clearing_price": r.tmsr[1],
+                        "tmsr_designation_mw": r.tmsr[0],
+                        "total_ten_min_req_mw": r.ten,
+                        "total_thirty_min_req_mw": r.thirty,
+                    }
+                )
+    return Answer(items)
+
+
+def _strike_made(day: date) -> datetime:
+    return publication.day_start(day) + daas.STRIKE_PUBLISHED
+
+
+def daas_strike_prices(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime
+) -> Answer:
+    """Each hour's strike price and the forecasts behind it, published the morning before."""
+    days, keep = _daas_days(template, params, now, _strike_made)
+    items: list[Item] = []
+    for day in days:
+        for x in daas.strike_prices(registry, day):
+            if keep(x.begin):
+                items.append(
+                    {
+                        "market_hour": {"local_day": x.begin},
+                        "strike_price": x.strike,
+                        "strike_price_timestamp": x.published,
+                        "spc_load_forecast_mw": x.load_forecast,
+                        "percentile_10_rt_hub_lmp": x.percentiles[10],
+                        "percentile_25_rt_hub_lmp": x.percentiles[25],
+                        "percentile_75_rt_hub_lmp": x.percentiles[75],
+                        "percentile_90_rt_hub_lmp": x.percentiles[90],
+                        "expected_rt_hub_lmp": x.expected,
+                        "expected_closeout_charge": x.closeout,
+                    }
+                )
+    return Answer(items)
+
+
+def _daas_info(made: Callable[[date], datetime]) -> Feed:
+    def info_of(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+        today = local_day(now)
+        for day in (today + timedelta(days=1), today):
+            if now >= made(day) and day >= daas.STARTS:
+                last = publication.intervals_of(day, HOUR)[-1]
+                return Answer([{"LatestBeginDate": last, "CreationDate": made(day)}], single=True)
+        return Answer([])
+
+    return info_of
+
+
 # --- dispatch ----------------------------------------------------------------------------------------
 
 FEEDS: dict[str, tuple[Feed, Feed]] = {
@@ -449,6 +534,8 @@ FEEDS: dict[str, tuple[Feed, Feed]] = {
     "fiveminutezonalloadforecast": (zonal_load_forecast, zonal_forecast_info),
     "sevendayforecast": (seven_day_forecast, _daily_info(_newest_seven_day)),
     "morningreport": (morning_report, _daily_info(_newest_morning)),
+    "daasreservedata": (daas_reserves, _daas_info(publication.da_published)),
+    "daasstrikeprices": (daas_strike_prices, _daas_info(_strike_made)),
 }
 
 

@@ -153,3 +153,13 @@ def test_historical_offers_and_bids(isone_api, live_servers: list[str]) -> None:
     for kind in ("energy", "ard", "drr"):
         offers = getattr(isone_api, f"get_ancillary_services_{kind}_offers_day_ahead")(day)
         assert not offers.empty and (offers["TMSR Price"] > 0).all(), kind
+
+
+def test_day_ahead_ancillary_services(isone_api, live_servers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert requests.put(f"{live_servers[0]}/_isosim/clock", json={"frozen_at": "2025-08-01T18:30:00Z"}).ok
+    day = pd.Timestamp("2025-07-30", tz="US/Eastern")
+    reserves = isone_api.get_reserve_requirements_prices_forecast_day_ahead(day)
+    assert len(reserves) == 24 and (reserves["TMSR Clearing Price"] >= reserves["TMOR Clearing Price"]).all()
+    strikes = isone_api.get_ancillary_services_strike_prices_day_ahead(day)
+    assert len(strikes) == 24 and (strikes["Strike Price"] > strikes["Expected RT Hub LMP"]).all()
+    assert len(isone_api.get_reserve_requirements_prices_forecast_day_ahead("latest")) == 1
