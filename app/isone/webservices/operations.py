@@ -501,7 +501,10 @@ def daas_strike_prices(
                         "percentile_75_rt_hub_lmp": x.percentiles[75],
                         "percentile_90_rt_hub_lmp": x.percentiles[90],
                         "expected_rt_hub_lmp": x.expected,
+                        # ISO-NE writes the overrides even when none applies: the values themselves
+                        "expected_rt_hub_lmp_override": x.expected,
                         "expected_closeout_charge": x.closeout,
+                        "expected_closeout_charge_override": x.closeout,
                     }
                 )
     return Answer(items)
