@@ -36,6 +36,11 @@ class Ref:
     attributes: tuple[tuple[str, str], ...]
 
 
+class Many(list):  # type: ignore[type-arg]
+    """A repeated element ISO-NE writes as a JSON array even when it occurs once (FCM results'
+    zones and interfaces: gridstatus reads them as arrays)."""
+
+
 Value = str | int | float | datetime | Ref | None | dict[str, "Value"] | list[dict[str, "Value"]]
 Item = dict[str, Value]
 
@@ -119,7 +124,7 @@ def _json_value(value: Value) -> object:
         return _json_item(value)
     if isinstance(value, list):  # a repeated element: one occurrence is an object (WIRE.md 3.2)
         rows = [_json_item(v) for v in value]
-        return rows[0] if len(rows) == 1 else rows
+        return rows[0] if len(rows) == 1 and not isinstance(value, Many) else rows
     if isinstance(value, Ref):
         return {**{f"@{k}": v for k, v in value.attributes}, "$": value.text}
     if isinstance(value, datetime):

@@ -18,9 +18,11 @@ from app.core.pipeline import BASE_KEY, IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_
 from app.core.runtime import Runtime
 from app.core.services import Service, section
 from app.isone.market.registry import registry
-from app.isone.webservices import catalogue, codec, feeds, offers, operations
+from app.isone.webservices import auctions, catalogue, codec, feeds, offers, operations, settlements
 
 MOUNT = "/api/v1.1"
+# The modules that answer the catalogue's templates, each with feed_for(template) -> feed or None.
+FEED_MODULES = (feeds, operations, offers, auctions, settlements)
 ROLE = "ISO Express"
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="ISO New England Web Services"'}  # realm: [I]
 
@@ -90,7 +92,7 @@ def resource(runtime: Runtime, scope: Scope, path: str, kind: str, asked: str | 
         return RedirectResponse(
             f"{base}{MOUNT}{path.rstrip('/')}/info{'.json' if kind == 'json' else ''}", 302
         )
-    feed = feeds.feed_for(template) or operations.feed_for(template) or offers.feed_for(template)
+    feed = next((f for f in (m.feed_for(template) for m in FEED_MODULES) if f is not None), None)
     if feed is None:
         return render(501, f"isosim does not emulate {template.path} yet.", {})
     with database.read(runtime.engine) as conn:

@@ -30,8 +30,8 @@ def test_without_an_iso_express_account_every_path_is_401(feeds: TestClient, hea
 def test_unknown_paths_are_404_and_unserved_resources_501(feeds: TestClient) -> None:
     for path in ("/openapi.json", "/swagger.json", "/api-docs", "/hourlylmp/da/final/day"):
         assert get(feeds, path).status_code == 404, path
-    not_yet = get(feeds, "/monthlyassetncpc/month/202108")
-    assert not_yet.status_code == 501 and "monthlyassetncpc" in not_yet.text
+    not_yet = get(feeds, "/fcmabp/current")  # documented, outside the core set
+    assert not_yet.status_code == 501 and "fcmabp" in not_yet.text
     assert not_yet.headers["content-type"] == "text/html;charset=utf-8"
 
 
