@@ -21,7 +21,8 @@ from app.core.pipeline import realm_of
 from app.core.runtime import Runtime
 from app.core.services import Service, section
 from app.isone.eastern import EASTERN, hour_ending
-from app.isone.isoexpress import codec
+from app.isone.isoexpress import codec, reports
+from app.isone.isoexpress.reports import NotPublished
 from app.isone.market import prices, system
 from app.isone.market.publication import (
     FIVE,
@@ -50,12 +51,9 @@ SERVED_FOLDERS = (
     "/static-transform/csv/histRpts/rt-lmp/",
     "/static-transform/csv/histRpts/5min-rt-prelim/",
     "/static-transform/csv/histRpts/5min-rt-final/",
+    "/static-transform/csv/histRpts/da-energy-offer/",
 )
 FIVE_MINUTE_FILES = ("00-04", "04-08", "08-12", "12-16", "16-20", "20-24")
-
-
-class NotPublished(Exception):
-    """The file does not exist yet (or the day is not one ISO Express serves)."""
 
 
 def _day(text: str) -> date:
@@ -299,8 +297,15 @@ class IsoExpress:
                 Route("/static-transform/csv/histRpts/rt-lmp/{name}", self.static, methods=["GET"]),
                 Route("/static-transform/csv/histRpts/5min-rt-prelim/{name}", self.static, methods=["GET"]),
                 Route("/static-transform/csv/histRpts/5min-rt-final/{name}", self.static, methods=["GET"]),
+                Route("/static-transform/csv/histRpts/da-energy-offer/{name}", self.static, methods=["GET"]),
                 Route("/transform/csv/genfuelmix", self.transform, methods=["GET"]),
                 Route("/transform/csv/fiveminutesystemload", self.transform, methods=["GET"]),
+                Route("/transform/csv/fiveminreserveprice", self.transform, methods=["GET"]),
+                Route("/transform/csv/sphf", self.transform, methods=["GET"]),
+                Route("/transform/csv/wphf", self.transform, methods=["GET"]),
+                Route("/transform/csv/fiveminlmp/current", self.transform, methods=["GET"]),
+                Route("/transform/csv/fiveminlmp/currentrollinginterval", self.transform, methods=["GET"]),
+                Route("/transform/csv/hourlylmp/current", self.transform, methods=["GET"]),
                 Route("/isoexpress/web/reports/{rest:path}", self.page, methods=["GET"]),
                 Route("/ws/wsclient", self.wsclient, methods=["GET", "POST"]),
                 Route("/{rest:path}", self.not_served),
@@ -346,6 +351,12 @@ class IsoExpress:
             ):
                 kind = "prelim" if name.startswith("lmp_rt_prelim_") else "final"
                 body = real_time_hourly_lmp(market, _day(name[-12:-4]), kind, now)
+            elif (
+                "/da-energy-offer/" in path
+                and name.startswith("hbdayaheadenergyoffer_")
+                and name.endswith(".csv")
+            ):
+                body = reports.day_ahead_energy_offers(market, _day(name[22:-4]), now)
             elif "/5min-rt-" in path and name.startswith("lmp_5min_") and name.endswith(".csv"):
                 stamp, block = name[9:17], name[18:-4]
                 kind = "final" if "/5min-rt-final/" in path else "prelim"
@@ -374,7 +385,7 @@ class IsoExpress:
 
     def _wsclient(self, request: Request, fields: dict[str, str]) -> Response:
         kind = fields.get("_nstmp_requestType", "")
-        if kind == "url":
+        if kind in ("url", "systemconditions"):  # systemconditions: the status page's own request
             path = fields.get("_nstmp_requestUrl", "")
             if not path.startswith("/"):
                 return render(400, "_nstmp_requestUrl must be a web services path", {})
@@ -409,15 +420,38 @@ class IsoExpress:
         query = request.query_params
         if market is None:
             return render(404, f"No file at {request.url.path}.", {})
+        path = request.url.path
         try:
+            if path.endswith(("/fiveminlmp/current", "/fiveminlmp/currentrollinginterval")):
+                return _csv(reports.current_five_minute_lmp(market, now, rolling=path.endswith("interval")))
+            if path.endswith("/hourlylmp/current"):
+                if (
+                    query.get("market", "rt").lower() != "rt"
+                    or query.get("type", "prelim").lower() != "prelim"
+                ):
+                    return render(
+                        501, "isosim serves the current preliminary real-time hourly LMPs only.", {}
+                    )
+                return _csv(reports.current_hourly_lmp(market, now))
             first = _day(query.get("start", ""))
             last = _day(query.get("end", "") or query.get("start", ""))
-            if request.url.path.endswith("/genfuelmix"):
+            if path.endswith("/genfuelmix"):
                 body = gen_fuel_mix(market, first, now)
+            elif path.endswith(("/sphf", "/wphf")):
+                body = reports.generation_forecast(
+                    market, first, "Solar" if path.endswith("/sphf") else "Wind", now
+                )
             else:
                 if (last - first).days > 31 or last < first:
                     return render(400, "start and end must span at most 31 days", {})
-                body = five_minute_system_load(market, first, last, now)
+                if path.endswith("/fiveminreserveprice"):
+                    if query.get("type", "final").lower() != "final":
+                        return render(
+                            501, "isosim serves the final five-minute reserve prices file only.", {}
+                        )
+                    body = reports.five_minute_reserve_prices(market, first, last, now)
+                else:
+                    body = five_minute_system_load(market, first, last, now)
         except NotPublished:
             return render(404, f"No data for {request.url.path}.", {})
         return _csv(body)

@@ -288,3 +288,34 @@ def five_minute_flows(registry: Registry, day: date) -> list[tuple[datetime, int
             )
     found.sort(key=lambda row: (row[0], row[1]))
     return found
+
+
+# The seven-day wind and solar power forecasts: issued each morning ([I]: 09:45) for the day and the
+# six after, hour by hour, from the fuel mix those hours will have, less certain further ahead.
+GENERATION_FORECAST_ISSUED = timedelta(hours=9, minutes=45)
+
+
+@per_day
+def _hourly_fuel(registry: Registry, day: date) -> dict[str, list[tuple[datetime, float]]]:
+    """Each hour's mean generation of wind and of solar (MW) on a day."""
+    mix = fuel_mix(registry, day)
+    found: dict[str, list[tuple[datetime, float]]] = {"Wind": [], "Solar": []}
+    for first in range(0, len(mix), 12):
+        hour = (mix[first][0] - timedelta(seconds=SNAPSHOT_SECOND)).replace(minute=0)
+        for fuel in found:
+            mw = sum(m[("Renewables", fuel)] for _, m, _ in mix[first : first + 12]) / 12
+            found[fuel].append((hour, round(mw, 1)))
+    return found
+
+
+def generation_forecast(
+    registry: Registry, issued: date, fuel: str
+) -> list[tuple[date, list[tuple[datetime, float]]]]:
+    """Per day of the seven from `issued`: each hour's forecast (MW) of `fuel` (Wind or Solar)."""
+    found = []
+    for lead in range(7):
+        day = issued + timedelta(days=lead)
+        draw = prices._random(registry.seed, "generation-forecast", fuel, issued, lead)
+        error = 1 + max(-0.5, min(0.5, draw.gauss(0, 0.06 * (1 + lead))))
+        found.append((day, [(hour, round(mw * error, 1)) for hour, mw in _hourly_fuel(registry, day)[fuel]]))
+    return found

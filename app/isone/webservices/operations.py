@@ -522,6 +522,38 @@ def _daas_info(made: Callable[[date], datetime]) -> Feed:
     return info_of
 
 
+# --- the power system's condition --------------------------------------------------------------------
+
+NORMAL = ("Normal", "Normal system conditions.", "")
+SHORT = ("Power Caution", "Operating reserves are short: OP-4 actions may be taken.", "Capacity deficiency")
+
+
+def system_conditions(
+    registry: Registry, template: Template, params: dict[str, str], now: datetime
+) -> Answer:
+    """`current`: the condition in force (ISO-NE's status page): a power caution while operating
+    reserves are short (a non-zero reserve price in the interval in progress), else normal; TimeIn
+    is when it began that day ([I]: the conditions' wording and which events raise them)."""
+    day = local_day(now)
+    intervals = [t for t in publication.intervals_of(day, FIVE) if t <= now]
+    if not intervals:
+        return Answer([], listed=True)
+    short = [tmor > 0 for _, _, _, tmor in prices.reserve_prices(registry, intervals)]
+    began = len(short) - 1
+    while began > 0 and short[began - 1] == short[-1]:
+        began -= 1
+    condition, action, reason = SHORT if short[-1] else NORMAL
+    item: Item = {
+        "ReportedArea": "ISO New England",
+        "SystemCondition": condition,
+        "TimeIn": intervals[began],
+        "ActionDescription": action,
+        "Reason": reason or None,
+        "SortOrder": 1,
+    }
+    return Answer([item], listed=True)
+
+
 # --- dispatch ----------------------------------------------------------------------------------------
 
 FEEDS: dict[str, tuple[Feed, Feed]] = {
@@ -537,6 +569,7 @@ FEEDS: dict[str, tuple[Feed, Feed]] = {
     "fiveminutezonalloadforecast": (zonal_load_forecast, zonal_forecast_info),
     "sevendayforecast": (seven_day_forecast, _daily_info(_newest_seven_day)),
     "morningreport": (morning_report, _daily_info(_newest_morning)),
+    "powersystemconditions": (system_conditions, lambda r, t, p, now: info("five-prelim", now)),
     "daasreservedata": (daas_reserves, _daas_info(publication.da_published)),
     "daasstrikeprices": (daas_strike_prices, _daas_info(_strike_made)),
 }
@@ -544,8 +577,10 @@ FEEDS: dict[str, tuple[Feed, Feed]] = {
 
 def feed_for(template: Template) -> Feed | None:
     found = FEEDS.get(template.resource)
-    if found is None:
-        return None
+    if found is None or (
+        template.resource == "powersystemconditions" and template.segments[-1] not in ("current",)
+    ):
+        return None  # of the system conditions, isosim serves the current one
     data, info_of = found
     # /fifteenminuteconstraints/{Type} is itself a ServiceInfo ("Default resource")
     return info_of if template.segments[-1] in ("info", "{Type}") else data

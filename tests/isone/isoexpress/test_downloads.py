@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-import urllib.request
-from urllib.parse import urlsplit
 
 import pandas as pd
-import pytest
-import requests
 from fastapi.testclient import TestClient
 
-from tests.isone.conftest import resolve_to_isosim
 from tests.isone.webservices.conftest import at, json_of, rows
 
 WWW = "/env/isone-production"
@@ -76,34 +71,8 @@ def test_a_file_not_published_yet_is_404(feeds: TestClient) -> None:
     assert (
         feeds.get(WWW + "/static-transform/csv/histRpts/rt-lmp/lmp_rt_final_20210820.csv").status_code == 404
     )
-    assert feeds.get(WWW + "/transform/csv/sphf?start=20210816").status_code == 501
-
-
-class _UrllibResolveTo(urllib.request.BaseHandler):
-    """pandas.read_csv(url) opens ISO-NE's URLs with urllib: the same host resolution."""
-
-    handler_order = 100
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def https_request(self, request: urllib.request.Request) -> urllib.request.Request:
-        parts = urlsplit(request.full_url)
-        if parts.netloc == "www.iso-ne.com":
-            request.full_url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
-            request.add_unredirected_header("Host", parts.netloc)
-        return request
-
-
-@pytest.fixture
-def isone(live_servers: list[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from gridstatus import ISONE
-
-    assert requests.put(f"{live_servers[0]}/_isosim/clock", json={"frozen_at": "2021-08-20T18:02:00Z"}).ok
-    resolve_to_isosim(monkeypatch, live_servers[0], "www.iso-ne.com")
-    opener = urllib.request.build_opener(_UrllibResolveTo(live_servers[0]))
-    monkeypatch.setattr(urllib.request, "_opener", opener)
-    return ISONE()
+    assert feeds.get(WWW + "/transform/csv/sphf?start=20210822").status_code == 404  # made the morning of
+    assert feeds.get(WWW + "/transform/csv/hourlylmp/current?type=final&market=da").status_code == 501
 
 
 def test_gridstatus_reads_lmps_fuel_mix_and_load(isone) -> None:  # type: ignore[no-untyped-def]
