@@ -179,14 +179,14 @@ class Lmp(NamedTuple):
     loss: float
 
 
-def _priced(begin: datetime, where: list[Location], market: str, energy: float) -> list[Lmp]:
+def _priced(begin: datetime, shares: list[tuple[Location, float, float]], energy: float) -> list[Lmp]:
     """Every location's LMP for one interval: energy + congestion + loss, each rounded to the cent."""
     energy = round(energy, 2)
-    found = []
-    for loc, loss_share, congestion_share in _shares(where, market):
-        congestion, loss = round(energy * congestion_share, 2), round(energy * loss_share, 2)
-        found.append(Lmp(begin, loc, round(energy + congestion + loss, 2), energy, congestion, loss))
-    return found
+    make, rounded = Lmp._make, round  # a day of every location is 8,300 of these: bound once
+    return [
+        make((begin, loc, rounded(energy + c + l_, 2), energy, c, l_))
+        for loc, c, l_ in ((loc, rounded(energy * cs, 2), rounded(energy * ls, 2)) for loc, ls, cs in shares)
+    ]
 
 
 def _shares(where: list[Location], market: str) -> list[tuple[Location, float, float]]:
@@ -216,12 +216,31 @@ def energy_price(registry: Registry, instant: datetime, market: str) -> float | 
     return sum(held.rt[index * 12 : index * 12 + 12]) / 12
 
 
+_answers: OrderedDict[tuple, list[Lmp]] = OrderedDict()
+# Answers kept: at most 16 of at most a day of hourly LMPs at every location each (about 25 MB in all),
+# so that a client reading a month of five-minute LMPs does not grow the server.
+ANSWER_ROWS = 10_000
+
+
 def _series(registry: Registry, instants: list[datetime], where: list[Location], market: str) -> list[Lmp]:
+    """The LMPs of the locations at the instants. Kept for the last few asks (a day of every location
+    is asked again and again, and it never changes): callers must not change the list."""
+    key = (registry.seed, registry.targets, market, tuple(instants), tuple(loc.loc_id for loc in where))
+    with _lock:
+        if key in _answers:
+            _answers.move_to_end(key)
+            return _answers[key]
+    shares = _shares(where, "DA" if market == "DA" else "RT")
     found: list[Lmp] = []
     for instant in instants:
         energy = energy_price(registry, instant, market)
         if energy is not None:
-            found += _priced(instant, where, "DA" if market == "DA" else "RT", energy)
+            found += _priced(instant, shares, energy)
+    if len(found) <= ANSWER_ROWS:
+        with _lock:
+            _answers[key] = found
+            while len(_answers) > 16:
+                _answers.popitem(last=False)
     return found
 
 

@@ -182,7 +182,9 @@ class Located(Protocol):
     location_type: str
 
 
+@lru_cache(maxsize=1 << 16)
 def _decimal(value: float) -> str:
+    """Cached: a day's prices repeat (every location shares its interval's energy price)."""
     return str(int(value)) if value.is_integer() else repr(value)
 
 
