@@ -230,6 +230,27 @@ def test_any_text_anywhere_gets_no_500_and_changes_nothing(
         client.get(
             f"{ISONE_API}/hourlysysload/day/20210816/hour/{quote(segment, safe='')}", headers=ISONE_AUTH
         ),
+        *(
+            client.get(
+                f"{ISONE_API}{path.format(s=quote(segment, safe=''), v=quote(value, safe=''))}",
+                headers=ISONE_AUTH,
+            )
+            for path in (
+                "/fifteenminuteconstraints/{s}/month/{v}",
+                "/fcmmra/cp/{s}/month/{v}",
+                "/hbfcmara/cp/{s}/ara/{v}",
+                "/ncpc/{s}/day/{v}",
+                "/whlsecost/monthly/month/{s}/location/{v}",
+                "/hbimportexport/marketType/{s}/day/{v}",
+                "/hbforwardreserveauctionoffer/season/{s}",
+                "/morningreport/day/20150710/reportType/{s}",
+                "/hbdayaheaddemandbid/day/{s}/bidType/{v}",
+            )
+        ),
+        client.get("/env/isone-production/transform/csv/sphf", params={"start": segment}),
+        client.get(
+            "/env/isone-production/transform/csv/fiveminreserveprice", params={"start": value, "end": segment}
+        ),
         client.get(f"/env/isone-production/static-transform/csv/histRpts/da-lmp/{quote(segment, safe='')}"),
         client.get(
             "/env/isone-production/transform/csv/fiveminutesystemload",
