@@ -40,6 +40,12 @@ def day_start(day: date) -> datetime:
     return aware(midnight_utc(day))
 
 
+def days_of_month(first: date) -> list[date]:
+    """The days of the month that begins on `first`."""
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return [first + timedelta(days=n) for n in range((following - first).days)]
+
+
 def da_published(day: date) -> datetime:
     return day_start(day - timedelta(days=1)) + DA_PUBLISHED
 

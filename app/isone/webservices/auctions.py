@@ -16,7 +16,7 @@ from app.isone.market import capacity, ftr, legacy, publication
 from app.isone.market.registry import Registry
 from app.isone.webservices.catalogue import Template
 from app.isone.webservices.codec import Item, Many, Ref
-from app.isone.webservices.feeds import Answer, BadRequest, Feed
+from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_month
 
 
 def _period(params: dict[str, str]) -> int:
@@ -24,13 +24,6 @@ def _period(params: dict[str, str]) -> int:
     if year is None:
         raise BadRequest(f"commitment period must be YYYY-YY, not {params['cp']!r}")
     return year
-
-
-def _month(text: str) -> date:
-    number = bounded.integer(text, 199001, 209912) if len(text) == 6 else None
-    if number is None or not 1 <= number % 100 <= 12:
-        raise BadRequest(f"month must be YYYYMM, not {text!r}")
-    return date(number // 100, number % 100, 1)
 
 
 def _zone(z: capacity.ZoneResult) -> Item:
@@ -105,7 +98,7 @@ def _auctions(
         newest = capacity.newest(registry, kind, now)
         return [newest] if newest is not None else []
     if "month" in params:
-        month = _month(params["month"])
+        month = parse_month(params["month"])
         year = _period(params) if "cp" in params else (month.year if month.month >= 6 else month.year - 1)
         if "cp" in params and month not in capacity.months_of(year):
             return []
@@ -228,7 +221,7 @@ def ftr_bids(registry: Registry, template: Template, params: dict[str, str], now
             raise BadRequest(f"year must be YYYY, not {params['year']!r}")
         first = date(year, 1, 1)
     else:
-        first = _month(params["month"])
+        first = parse_month(params["month"])
     if first is None or not _ftr_ready(first, now):
         return Answer([])
     return Answer([_ftr_item(b) for b in ftr.bids(registry, first, annual)])
@@ -252,7 +245,7 @@ def forward_reserve_offers(
 ) -> Answer:
     """`season/{month}`: the offers of the forward reserve auction for the season beginning that
     month (June: summer, October: winter), once the season has ended ([I])."""
-    month = _month(params["month"])
+    month = parse_month(params["month"])
     season = legacy.season_of(month)
     if season is None:
         raise BadRequest(f"a season begins in June or October, not {params['month']!r}")

@@ -57,6 +57,14 @@ def parse_day(text: str) -> date:
     return found
 
 
+def parse_month(text: str) -> date:
+    """A `YYYYMM` path parameter: the month's first day."""
+    number = bounded.integer(text, 199001, 209912) if len(text) == 6 else None
+    if number is None or not 1 <= number % 100 <= 12:
+        raise BadRequest(f"month must be YYYYMM, not {text!r}")
+    return date(number // 100, number % 100, 1)
+
+
 def parse_hour(text: str) -> int:
     value = bounded.integer(text, 0, 23)
     if value is None or len(text) != 2:

@@ -16,7 +16,16 @@ from app.isone.market.publication import FIFTEEN, FIVE, FIVE_MINUTE_LAG, HOUR, l
 from app.isone.market.registry import Registry
 from app.isone.webservices.catalogue import Template
 from app.isone.webservices.codec import Item
-from app.isone.webservices.feeds import Answer, BadRequest, Feed, info, newest_only, parse_day, window
+from app.isone.webservices.feeds import (
+    Answer,
+    BadRequest,
+    Feed,
+    info,
+    newest_only,
+    parse_day,
+    parse_month,
+    window,
+)
 
 # --- binding constraints ---------------------------------------------------------------------------
 
@@ -102,18 +111,6 @@ def five_minute_constraints(
     return Answer(items)
 
 
-def _month(text: str) -> tuple[int, int]:
-    number = bounded.integer(text, 199001, 209912) if len(text) == 6 else None
-    if number is None or not 1 <= number % 100 <= 12:
-        raise BadRequest(f"month must be YYYYMM, not {text!r}")
-    return number // 100, number % 100
-
-
-def _days_of_month(year: int, month: int) -> list[date]:
-    first = date(year, month, 1)
-    return [first + timedelta(days=n) for n in range(31) if (first + timedelta(days=n)).month == month]
-
-
 def fifteen_minute_constraints(
     registry: Registry, template: Template, params: dict[str, str], now: datetime
 ) -> Answer:
@@ -125,7 +122,7 @@ def fifteen_minute_constraints(
             return Answer([])
         days, keep = [local_day(newest)], lambda t: t == newest
     elif "month" in params:
-        days, keep = _days_of_month(*_month(params["month"])), published
+        days, keep = publication.days_of_month(parse_month(params["month"])), published
     else:
         days, keep = [parse_day(params["day"])], published
     items: list[Item] = []

@@ -17,30 +17,14 @@ from app.isone.market import legacy, prices, publication, settlement, system
 from app.isone.market.registry import Registry
 from app.isone.webservices.catalogue import Template
 from app.isone.webservices.codec import Item, Ref
-from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_day
+from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_day, parse_month
 
 DAY_SETTLED = timedelta(days=7)
 MONTH_SETTLED_ON = 10  # the day of the following month
 
 
-def _month(text: str) -> date:
-    number = bounded.integer(text, 199001, 209912) if len(text) == 6 else None
-    if number is None or not 1 <= number % 100 <= 12:
-        raise BadRequest(f"month must be YYYYMM, not {text!r}")
-    return date(number // 100, number % 100, 1)
-
-
-def _next_month(first: date) -> date:
-    return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-
-
-def _days(first: date) -> list[date]:
-    following = _next_month(first)
-    return [first + timedelta(days=n) for n in range((following - first).days)]
-
-
 def _month_settled(first: date) -> datetime:
-    return publication.day_start(_next_month(first).replace(day=MONTH_SETTLED_ON))
+    return publication.day_start((first + timedelta(days=31)).replace(day=MONTH_SETTLED_ON))
 
 
 def _day_settled(day: date) -> datetime:
@@ -58,6 +42,12 @@ def _newest_month(now: datetime) -> date:
     for _ in range(back):
         first = (first - timedelta(days=1)).replace(day=1)
     return first
+
+
+def _settled_month(template: Template, params: dict[str, str], now: datetime) -> date | None:
+    """The month a monthly resource asks for (`current`: the newest settled), if settled by now."""
+    first = _newest_month(now) if "current" in template.segments else parse_month(params["month"])
+    return first if now >= _month_settled(first) else None
 
 
 def _ref(registry: Registry, loc_id: int) -> Ref:
@@ -95,7 +85,7 @@ def ncpc_charges(registry: Registry, template: Template, params: dict[str, str],
     if "current" in template.segments:
         days = [publication.local_day(now - DAY_SETTLED) - timedelta(days=1)]
     elif "month" in params:
-        days = _days(_month(params["month"]))
+        days = publication.days_of_month(parse_month(params["month"]))
     else:
         days = [parse_day(params["day"])]
     items = []
@@ -116,8 +106,8 @@ def ncpc_info(registry: Registry, template: Template, params: dict[str, str], no
 def monthly_asset_ncpc(
     registry: Registry, template: Template, params: dict[str, str], now: datetime
 ) -> Answer:
-    first = _newest_month(now) if "current" in template.segments else _month(params["month"])
-    if now < _month_settled(first):
+    first = _settled_month(template, params, now)
+    if first is None:
         return Answer([])
     items: list[Item] = []
     for credit in settlement.monthly_asset_credits(registry, first.year, first.month):
@@ -192,12 +182,15 @@ def wholesale_cost(registry: Registry, template: Template, params: dict[str, str
             raise BadRequest(f"year must be YYYY, not {params['year']!r}")
         months = [date(year, m, 1) for m in range(1, 13)]
     else:
-        months = [_month(params["month"])]
+        months = [parse_month(params["month"])]
     months = [m for m in months if now >= _month_settled(m)]
     items = []
     for first in months:
         rows = [
-            r for day in _days(first) for r in settlement.wholesale_costs(registry, day) if r.zone == zone
+            r
+            for day in publication.days_of_month(first)
+            for r in settlement.wholesale_costs(registry, day)
+            if r.zone == zone
         ]
         if grain == "hourly":
             for r in rows:
@@ -218,11 +211,11 @@ def wholesale_cost(registry: Registry, template: Template, params: dict[str, str
 def load_response_offers(
     registry: Registry, template: Template, params: dict[str, str], now: datetime
 ) -> Answer:
-    first = _newest_month(now) if "current" in template.segments else _month(params["month"])
-    if now < _month_settled(first):
+    first = _settled_month(template, params, now)
+    if first is None:
         return Answer([])
     items: list[Item] = []
-    for day in _days(first):
+    for day in publication.days_of_month(first):
         for o in legacy.load_response_offers(registry, day):
             items.append(
                 {
