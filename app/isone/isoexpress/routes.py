@@ -301,6 +301,7 @@ class IsoExpress:
                 Route("/transform/csv/genfuelmix", self.transform, methods=["GET"]),
                 Route("/transform/csv/fiveminutesystemload", self.transform, methods=["GET"]),
                 Route("/transform/csv/fiveminreserveprice", self.transform, methods=["GET"]),
+                Route("/transform/csv/hbdayaheadenergyoffer", self.transform, methods=["GET"]),
                 Route("/transform/csv/sphf", self.transform, methods=["GET"]),
                 Route("/transform/csv/wphf", self.transform, methods=["GET"]),
                 Route("/transform/csv/fiveminlmp/current", self.transform, methods=["GET"]),
@@ -437,6 +438,8 @@ class IsoExpress:
             last = _day(query.get("end", "") or query.get("start", ""))
             if path.endswith("/genfuelmix"):
                 body = gen_fuel_mix(market, first, now)
+            elif path.endswith("/hbdayaheadenergyoffer"):  # the same file as histRpts/da-energy-offer
+                body = reports.day_ahead_energy_offers(market, first, now)
             elif path.endswith(("/sphf", "/wphf")):
                 body = reports.generation_forecast(
                     market, first, "Solar" if path.endswith("/sphf") else "Wind", now

@@ -84,6 +84,8 @@ def test_the_energy_offers_file_is_the_web_services_offers(feeds: TestClient) ->
         segments = offer["Segments"]["Segment"]
         segments = segments if isinstance(segments, list) else [segments]
         assert float(record[13]) == segments[0]["Price"] and float(record[14]) == segments[0]["Mw"]
+    transform = feeds.get(WWW + "/transform/csv/hbdayaheadenergyoffer?start=20210816")
+    assert transform.status_code == 200 and transform.content == answer.content
     at(feeds, "2021-11-30T12:00:00Z")
     assert (
         feeds.get(
