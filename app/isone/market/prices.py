@@ -182,11 +182,13 @@ class Lmp(NamedTuple):
 def _priced(begin: datetime, shares: list[tuple[Location, float, float]], energy: float) -> list[Lmp]:
     """Every location's LMP for one interval: energy + congestion + loss, each rounded to the cent."""
     energy = round(energy, 2)
-    make, rounded = Lmp._make, round  # a day of every location is 8,300 of these: bound once
-    return [
-        make((begin, loc, rounded(energy + c + l_, 2), energy, c, l_))
-        for loc, c, l_ in ((loc, rounded(energy * cs, 2), rounded(energy * ls, 2)) for loc, ls, cs in shares)
-    ]
+    # a day of every location is 8,300 of these: names bound once, tuples made directly
+    new, rounded, found = tuple.__new__, round, []
+    append = found.append
+    for loc, loss_share, congestion_share in shares:
+        congestion, loss = rounded(energy * congestion_share, 2), rounded(energy * loss_share, 2)
+        append(new(Lmp, (begin, loc, rounded(energy + congestion + loss, 2), energy, congestion, loss)))
+    return found
 
 
 def _shares(where: list[Location], market: str) -> list[tuple[Location, float, float]]:
