@@ -4,6 +4,7 @@ feed: one place for the locations and how each prices."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from pydantic import Field
@@ -73,12 +74,12 @@ class Registry:
     def location(self, loc_id: int) -> Location | None:
         return self._by_id.get(loc_id)
 
-    @property
+    @functools.cached_property  # asked by every LMP answer; the registry never changes
     def priced(self) -> tuple[Location, ...]:
         """Every location with an LMP, in id order."""
         return tuple(loc for loc in self.locations if loc.priced)
 
-    @property
+    @functools.cached_property
     def reported(self) -> tuple[Location, ...]:
         """The hub, the eight load zones and the external nodes: what `current` resources show."""
         return tuple(loc for loc in self.priced if loc.location_type in ("HUB", "LOAD ZONE", "EXT. NODE"))
