@@ -227,7 +227,7 @@ ANSWER_ROWS = 10_000
 def _series(registry: Registry, instants: list[datetime], where: list[Location], market: str) -> list[Lmp]:
     """The LMPs of the locations at the instants. Kept for the last few asks (a day of every location
     is asked again and again, and it never changes): callers must not change the list."""
-    key = (registry.seed, registry.targets, market, tuple(instants), tuple(loc.loc_id for loc in where))
+    key = (registry.fingerprint, market, tuple(instants), tuple(loc.loc_id for loc in where))
     with _lock:
         if key in _answers:
             _answers.move_to_end(key)

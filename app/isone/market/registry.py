@@ -67,12 +67,21 @@ class Registry:
     locations: tuple[Location, ...]
     targets: tuple[Target, ...]
     _by_id: dict[int, Location] = field(default_factory=dict, compare=False, repr=False)
+    _calibrations: dict[str, dict[tuple[str, str, str], float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update({loc.loc_id: loc for loc in self.locations})
 
     def location(self, loc_id: int) -> Location | None:
         return self._by_id.get(loc_id)
+
+    @functools.cached_property
+    def fingerprint(self) -> tuple[str, int]:
+        """What the market's numbers depend on, cheap to hash: the caches' key (hashing the targets'
+        models on every ask cost more than the lookups saved)."""
+        return self.seed, hash(self.targets)
 
     @functools.cached_property  # asked by every LMP answer; the registry never changes
     def priced(self) -> tuple[Location, ...]:
@@ -85,7 +94,14 @@ class Registry:
         return tuple(loc for loc in self.priced if loc.location_type in ("HUB", "LOAD ZONE", "EXT. NODE"))
 
     def calibration(self, month: str) -> dict[tuple[str, str, str], float]:
-        """The hub's price targets for a month: (market, period, statistic) -> value; {} if none."""
+        """The hub's price targets for a month: (market, period, statistic) -> value; {} if none.
+        Kept per month: reserve prices ask for it every five minutes."""
+        found = self._calibrations.get(month)
+        if found is None:
+            found = self._calibrations[month] = self._calibration(month)
+        return found
+
+    def _calibration(self, month: str) -> dict[tuple[str, str, str], float]:
         return {
             (t.market, t.period, t.statistic): t.value
             for t in self.targets

@@ -78,7 +78,7 @@ _lock = threading.Lock()
 
 def month(registry: Registry, year: int, number: int) -> Month:
     targets = registry.regulation(f"{year:04d}-{number:02d}")
-    key = (registry.seed, registry.targets, year, number)
+    key = (registry.fingerprint, year, number)
     with _lock:
         if key in _months:
             _months.move_to_end(key)

@@ -72,7 +72,7 @@ def per_day(series: F) -> F:
 
     @functools.wraps(series)
     def cached(registry: Registry, day: date) -> Any:
-        key = (series.__name__, registry.seed, registry.targets, day)
+        key = (series.__name__, registry.fingerprint, day)
         with _lock:
             if key in _days:
                 _days.move_to_end(key)
