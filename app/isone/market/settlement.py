@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.isone.market import fleet, outlook, prices, regulation, system
+from app.isone.market import fleet, outlook, prices, publication, regulation, system
 from app.isone.market.registry import Registry
 
 # NCPC types (ISO-NE's names) and their daily size against the day's energy cost ([I]).
@@ -99,7 +99,7 @@ def monthly_asset_credits(registry: Registry, year: int, month: int) -> tuple[As
     """The month's NCPC credited per asset: its charges spread over the fleet's gas and oil units
     (the units committed out of merit), so that the credits add up to the charges."""
     first = date(year, month, 1)
-    days = [first.replace(day=d) for d in range(1, 32) if _valid(year, month, d)]
+    days = publication.days_of_month(first)
     da = sum(n.da_charge for day in days for n in ncpc(registry, day))
     rt = sum(n.rt_charge for day in days for n in ncpc(registry, day))
     units = [
@@ -121,14 +121,6 @@ def monthly_asset_credits(registry: Registry, year: int, month: int) -> tuple[As
         name = node.name.removeprefix("UN.").split()[0] if node is not None else f"UNIT {g.asset}"
         found.append(AssetCredit(g, node.loc_id if node is not None else 0, name, da_credit, rt_credit))
     return tuple(found)
-
-
-def _valid(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)

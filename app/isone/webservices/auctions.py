@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from app.core import bounded
 from app.isone.market import capacity, ftr, legacy, publication
 from app.isone.market.registry import Registry
+from app.isone.webservices import offers
 from app.isone.webservices.catalogue import Template
 from app.isone.webservices.codec import Item, Many, Ref
 from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_month
@@ -263,11 +264,7 @@ def forward_reserve_offers(
                     zone.name if zone is not None else str(offer.zone), (("LocId", str(offer.zone)),)
                 ),
                 "ProductType": offer.product,
-                "Segments": {
-                    "Segment": [
-                        {"@Number": n, "Price": p, "Mw": mw} for n, (p, mw) in enumerate(offer.segments, 1)
-                    ]
-                },
+                "Segments": offers.segments_of(offer.segments),
             }
         )
     return Answer(items)

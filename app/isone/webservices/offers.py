@@ -39,7 +39,7 @@ def newest_day(now: datetime) -> date | None:
     return last_of if last_of.year >= 1990 else None
 
 
-def _segments(curve: Iterable[tuple[float | None, float]]) -> Item:
+def segments_of(curve: Iterable[tuple[float | None, float]]) -> Item:
     return {"Segment": [{"@Number": n, "Price": price, "Mw": mw} for n, (price, mw) in enumerate(curve, 1)]}
 
 
@@ -57,7 +57,7 @@ def _energy_offer(o: fleet.Offer) -> Item:
         "IntermediateStartPrice": o.intermediate_start,
         "HotStartPrice": o.hot_start,
         "NoLoadPrice": o.no_load,
-        "Segments": _segments(o.segments),
+        "Segments": segments_of(o.segments),
         "Claim10Mw": o.claim10,
         "Claim30Mw": o.claim30,
         "UnitStatus": o.status,
@@ -73,7 +73,7 @@ def _ard_bid(b: fleet.Bid) -> Item:
         "Claim30Mw": b.claim30,
         "MinimumConsumption": b.minimum,
         "MaximumConsumption": b.maximum,
-        "Segments": _segments(b.segments),
+        "Segments": segments_of(b.segments),
         "UnitStatus": b.status,
     }
 
@@ -88,7 +88,7 @@ def _drr_offer(b: fleet.Bid) -> Item:
         "MinimumReduction": b.minimum,
         "MaximumReduction": b.maximum,
         "InterruptionCost": b.interruption_cost,
-        "Segments": _segments(b.segments),
+        "Segments": segments_of(b.segments),
         "Claim10Mw": b.claim10,
         "Claim30Mw": b.claim30,
         "UnitStatus": b.status,
@@ -120,7 +120,7 @@ def _demand_bid(b: bids.DemandBid) -> Item:
         "LocationType": b.location_type,
         "BidType": b.bid_type,
         "BidId": b.bid_id,
-        "Segments": _segments(b.segments),
+        "Segments": segments_of(b.segments),
     }
 
 

@@ -66,24 +66,11 @@ def _type(params: dict[str, str]) -> str:
     return kind
 
 
-def _real_time_published(kind: str, step: timedelta, now: datetime) -> Callable[[datetime], bool]:
-    """Preliminary values as their interval ends (five minutes: 25 s after it begins, as the LMPs);
-    final ones with the final real-time prices."""
-    if kind == "final":
-        return lambda t: now >= publication.final_published(local_day(t))
-    lag = FIVE_MINUTE_LAG if step == FIVE else step + FIVE_MINUTE_LAG
-    return lambda t: now >= t + lag
-
-
-def _newest_interval(
-    step: timedelta, published: Callable[[datetime], bool], now: datetime
-) -> datetime | None:
-    today = local_day(now)
-    for day in (today, today - timedelta(days=1), today - timedelta(days=2), today - timedelta(days=3)):
-        found = [t for t in publication.intervals_of(day, step) if published(t)]
-        if found:
-            return found[-1]
-    return None
+def _published(kind: str, now: datetime) -> Callable[[datetime], bool]:
+    """Whether an interval of a publication series (five-prelim, fifteen-final, ...) is out at `now`:
+    the LMPs' rule (publication.py), which constraints and regulation prices follow."""
+    is_out = publication.series(kind)[1]
+    return lambda t: is_out(t, now)
 
 
 def five_minute_constraints(
@@ -92,9 +79,9 @@ def five_minute_constraints(
     """`current`: the newest published interval's binding constraints (none may bind);
     `current/hour`: the hour in progress so far; `day/{day}`: the day's published intervals."""
     segments, kind = template.segments, _type(params)
-    published = _real_time_published(kind, FIVE, now)
+    published = _published(f"five-{kind}", now)
     if "current" in segments:
-        newest = _newest_interval(FIVE, published, now)
+        newest = publication.latest(f"five-{kind}", now)
         if newest is None:
             return Answer([])
         if segments[-1] == "hour":
@@ -115,9 +102,9 @@ def fifteen_minute_constraints(
     registry: Registry, template: Template, params: dict[str, str], now: datetime
 ) -> Answer:
     segments, kind = template.segments, _type(params)
-    published = _real_time_published(kind, FIFTEEN, now)
+    published = _published(f"fifteen-{kind}", now)
     if "current" in segments:
-        newest = _newest_interval(FIFTEEN, published, now)
+        newest = publication.latest(f"fifteen-{kind}", now)
         if newest is None:
             return Answer([])
         days, keep = [local_day(newest)], lambda t: t == newest
@@ -161,7 +148,7 @@ def regulation_prices(
     """Five-minute regulation service and capacity clearing prices. The paths without {Type} (which
     ISO-NE documents as deprecated and gridstatus still calls) answer the preliminary ones."""
     segments, kind = template.segments, _type(params)
-    published = _real_time_published(kind, FIVE, now)
+    published = _published(f"five-{kind}", now)
     days, keep = window(segments, params, now, FIVE, published)
     rows = []
     for day in days:

@@ -15,8 +15,9 @@ from app.core import bounded
 from app.isone.eastern import EASTERN, hour_ending
 from app.isone.market import legacy, prices, publication, settlement, system
 from app.isone.market.registry import Registry
+from app.isone.webservices import feeds
 from app.isone.webservices.catalogue import Template
-from app.isone.webservices.codec import Item, Ref
+from app.isone.webservices.codec import Item
 from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_day, parse_month
 
 DAY_SETTLED = timedelta(days=7)
@@ -50,11 +51,6 @@ def _settled_month(template: Template, params: dict[str, str], now: datetime) ->
     return first if now >= _month_settled(first) else None
 
 
-def _ref(registry: Registry, loc_id: int) -> Ref:
-    found = registry.location(loc_id)
-    return Ref(found.name if found is not None else str(loc_id), (("LocId", str(loc_id)),))
-
-
 # --- NCPC ----------------------------------------------------------------------------------------------
 
 NCPC_TYPES = tuple(settlement.NCPC_SHARES)
@@ -64,7 +60,7 @@ def _ncpc_item(registry: Registry, n: settlement.Ncpc) -> Item:
     return {
         "NCPCType": n.kind,
         "BeginDate": publication.day_start(n.day),
-        "Location": _ref(registry, n.zone),
+        "Location": feeds._ref(registry, n.zone),
         "DaNcpcCharge": n.da_charge,
         "RtNcpcCharge": n.rt_charge,
         "NcpcCharge": n.charge,
@@ -114,7 +110,7 @@ def monthly_asset_ncpc(
         items.append(
             {
                 "BeginDate": publication.day_start(first),
-                "Location": _ref(registry, credit.node),
+                "Location": feeds._ref(registry, credit.node),
                 "AssetId": credit.generator.asset,
                 "AssetName": credit.name,
                 "AssetType": "GENERATOR",
@@ -154,7 +150,7 @@ def _cost_item(
         "BeginDate": begin,
         "Hour": hour,
         "OnOff": on_off,
-        "Location": _ref(registry, zone),
+        "Location": feeds._ref(registry, zone),
         "Lmp": weighted(lambda r: r.lmp),
     }
     for name in rows[0].components:
