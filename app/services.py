@@ -12,6 +12,7 @@ from app.caiso.outlook.routes import SERVICE as CAISO_OUTLOOK
 from app.caiso.soap.routes import SERVICE as CAISO_SOAP
 from app.core.services import Service
 from app.core.state import StateModel
+from app.isone.emarket.routes import SERVICE as ISONE_EMARKET
 from app.isone.ibt.routes import SERVICE as ISONE_IBT
 from app.isone.isoexpress.routes import SERVICE as ISONE_ISOEXPRESS
 from app.isone.market.tables import SERVICE as ISONE_MARKET
@@ -22,6 +23,7 @@ SERVICES: tuple[Service, ...] = (
     ISONE_MARKET,
     ISONE_WEBSERVICES,
     ISONE_ISOEXPRESS,
+    ISONE_EMARKET,
     CAISO_MARKET,
     CAISO_OASIS,
     CAISO_OUTLOOK,

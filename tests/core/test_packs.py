@@ -50,7 +50,7 @@ def test_manifest_syntax_error_names_file_and_line(pack: Path) -> None:
 
 
 def test_manifest_field_error_names_the_field(pack: Path) -> None:
-    edit(pack / "pack.toml", 'roles = ["IBT"]', 'roles = "IBT"')
+    edit(pack / "pack.toml", 'roles = ["IBT", "eMarket Read/Write"]', 'roles = "IBT"')
     error = refused(pack)
     assert error.field == "users.0.roles"
 

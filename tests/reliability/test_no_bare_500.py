@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from urllib.parse import quote
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from fastapi.testclient import TestClient
@@ -36,6 +37,17 @@ OASIS = (
 DAY = "&startdatetime=20261110T08:00-0000&enddatetime=20261111T08:00-0000"
 ISONE_API = "/env/isone-production/api/v1.1"
 ISONE_AUTH = basic("analyst@example.com", "isoexpress-sandbox")
+EMARKET = "/env/isone-sandbox/emktmui/webservices/rest"
+XML = {"Content-Type": "application/xml"}
+
+
+def emarket_bid(bid_id: str, time: str) -> bytes:
+    """A demand bid document carrying arbitrary text where a bid id and an hour go."""
+    return (
+        f'<DemandBids xmlns="urn:isosim:isone:emarket:v1" day="2015-07-12"><DemandBid ID="4001" '
+        f'bidType="PRICE" bidId={quoteattr(bid_id)}><HourlyProfile><Hour time={quoteattr(time)}>'
+        '<Segment MW="1" price="1"/></Hour></HourlyProfile></DemandBid></DemandBids>'
+    ).encode("utf-8", "surrogatepass")
 
 
 def oasis_error(answer) -> str:  # type: ignore[no-untyped-def]
@@ -265,6 +277,11 @@ def test_any_text_anywhere_gets_no_500_and_changes_nothing(
             data={"_nstmp_requestType": "url", "_nstmp_requestUrl": "/" + value},
         ),
         client.get(f"/env/caiso-production/outlook/history/{quote(segment, safe='')}/demand.csv"),
+        client.get(f"{EMARKET}/{quote(segment, safe='')}", params={"day": value}),
+        client.get(f"{EMARKET}/supplyoffer", params={"day": value, "market": segment}),
+        client.get(f"{EMARKET}/mitigation", params={"day": "20150712", "market": segment}),
+        client.post(f"{EMARKET}/supplyoffer", content=value.encode(), headers=XML),
+        client.post(f"{EMARKET}/demandbid", content=emarket_bid(segment, value), headers=XML),
         client.put("/_isosim/clock", json={"frozen_at": value}),
         client.post("/_isosim/faults", json={"path": value, "action": value}),
     ]

@@ -177,13 +177,17 @@ def generation_forecast(market: Registry, issued: date, fuel: str, now: datetime
     )
 
 
-def day_ahead_energy_offers(market: Registry, day: date, now: datetime) -> bytes:
+def day_ahead_energy_offers(
+    market: Registry, day: date, now: datetime, received: dict[tuple[int, datetime], fleet.Offer]
+) -> bytes:
     """histRpts/da-energy-offer/hbdayaheadenergyoffer_YYYYMMDD.csv: the masked offers the web
-    services publish (hbdayaheadenergyoffer), once published (the fourth month after)."""
+    services publish (hbdayaheadenergyoffer), once published (the fourth month after), with the
+    participants' own (`received`, from eMarket) in place of the model's."""
     if now < hb.published(day):
         raise NotPublished(str(day))
     rows = []
-    for o in fleet.day_ahead_offers(market, day):
+    for model in fleet.day_ahead_offers(market, day):
+        o = received.get((model.generator.asset, model.begin), model)
         g = o.generator
         segments: list[object] = []
         for n in range(10):

@@ -21,9 +21,11 @@ from app.core.pipeline import realm_of
 from app.core.runtime import Runtime
 from app.core.services import Service, section
 from app.isone.eastern import EASTERN, hour_ending
+from app.isone.emarket import results as emarket
 from app.isone.isoexpress import codec, reports
 from app.isone.isoexpress.reports import NotPublished
 from app.isone.market import prices, system
+from app.isone.market.fleet import Offer
 from app.isone.market.publication import (
     FIVE,
     FIVE_MINUTE_LAG,
@@ -322,6 +324,11 @@ class IsoExpress:
         with database.read(self.runtime.engine) as conn:
             return registry(conn, realm_of(request.scope))
 
+    def _received(self, request: Request, market: Registry, day: date) -> dict[tuple[int, datetime], Offer]:
+        """The participants' own day-ahead offers (eMarket), for the masked offer reports."""
+        with database.read(self.runtime.engine) as conn:
+            return emarket.received_offers(conn, realm_of(request.scope), market, day, "DA")
+
     async def page(self, request: Request) -> Response:
         """A report page: clients open it first, for the session cookie ISO Express sets."""
         title = request.path_params["rest"].rsplit("/", 1)[-1].replace("-", " ").title()
@@ -357,7 +364,8 @@ class IsoExpress:
                 and name.startswith("hbdayaheadenergyoffer_")
                 and name.endswith(".csv")
             ):
-                body = reports.day_ahead_energy_offers(market, _day(name[22:-4]), now)
+                day = _day(name[22:-4])
+                body = reports.day_ahead_energy_offers(market, day, now, self._received(request, market, day))
             elif "/5min-rt-" in path and name.startswith("lmp_5min_") and name.endswith(".csv"):
                 stamp, block = name[9:17], name[18:-4]
                 kind = "final" if "/5min-rt-final/" in path else "prelim"
@@ -439,7 +447,9 @@ class IsoExpress:
             if path.endswith("/genfuelmix"):
                 body = gen_fuel_mix(market, first, now)
             elif path.endswith("/hbdayaheadenergyoffer"):  # the same file as histRpts/da-energy-offer
-                body = reports.day_ahead_energy_offers(market, first, now)
+                body = reports.day_ahead_energy_offers(
+                    market, first, now, self._received(request, market, first)
+                )
             elif path.endswith(("/sphf", "/wphf")):
                 body = reports.generation_forecast(
                     market, first, "Solar" if path.endswith("/sphf") else "Wind", now

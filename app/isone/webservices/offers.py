@@ -173,7 +173,30 @@ DAILY: dict[str, Callable[[Registry, date], list[Item]]] = {
 }
 
 
-def historical(registry: Registry, template: Template, params: dict[str, str], now: datetime) -> Answer:
+# The energy offer feeds show participants' own offers (eMarket) in place of the model's: the caller
+# passes how to read them, (day, market) -> offers by (masked asset, hour).
+RECEIVED = {"hbdayaheadenergyoffer": "DA", "hbrealtimeenergyoffer": "RT"}
+Received = Callable[[date, str], dict[tuple[int, datetime], fleet.Offer]]
+
+
+def _items(registry: Registry, resource: str, day: date, received: Received | None) -> list[Item]:
+    if resource in RECEIVED and received is not None:
+        market = RECEIVED[resource]
+        model = (
+            fleet.day_ahead_offers(registry, day) if market == "DA" else fleet.real_time_offers(registry, day)
+        )
+        own = received(day, market)
+        return [_energy_offer(own.get((o.generator.asset, o.begin), o)) for o in model]
+    return DAILY[resource](registry, day)
+
+
+def historical(
+    registry: Registry,
+    template: Template,
+    params: dict[str, str],
+    now: datetime,
+    received: Received | None = None,
+) -> Answer:
     """`current`: the newest published day; `day/{day}`: the day once published (an empty answer
     before); filters by bid type, location type and market type where the path has them."""
     resource = template.resource
@@ -183,7 +206,7 @@ def historical(registry: Registry, template: Template, params: dict[str, str], n
     else:
         wanted = parse_day(params["day"])
         days = [wanted] if now >= published(wanted) else []
-    items = [item for day in days for item in DAILY[resource](registry, day)]
+    items = [item for day in days for item in _items(registry, resource, day, received)]
     if "marketType" in params:
         market = unquote(params["marketType"]).upper()
         if market not in ("DA", "RT"):

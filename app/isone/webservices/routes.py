@@ -6,6 +6,7 @@ for a documented resource isosim does not serve yet)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from html import escape
 
 from starlette.concurrency import run_in_threadpool
@@ -17,7 +18,9 @@ from app.core import database, http
 from app.core.pipeline import BASE_KEY, IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
 from app.core.runtime import Runtime
 from app.core.services import Service, section
-from app.isone.market.registry import registry
+from app.isone.emarket import results as emarket
+from app.isone.market import fleet
+from app.isone.market.registry import Registry, registry
 from app.isone.webservices import auctions, catalogue, codec, feeds, offers, operations, settlements
 
 MOUNT = "/api/v1.1"
@@ -95,12 +98,18 @@ def resource(runtime: Runtime, scope: Scope, path: str, kind: str, asked: str | 
     feed = next((f for f in (m.feed_for(template) for m in FEED_MODULES) if f is not None), None)
     if feed is None:
         return render(501, f"isosim does not emulate {template.path} yet.", {})
+    realm = realm_of(scope)
     with database.read(runtime.engine) as conn:
-        market = registry(conn, realm_of(scope))
+        market = registry(conn, realm)
     if market is None:
         return render(404, f"No resource at {MOUNT}{asked}.", {})
     try:
-        answer = feed(market, template, params, runtime.clock.now())
+        if feed is offers.historical and template.resource in offers.RECEIVED:
+            answer = offers.historical(
+                market, template, params, runtime.clock.now(), received_offers(runtime, realm, market)
+            )
+        else:
+            answer = feed(market, template, params, runtime.clock.now())
     except feeds.BadRequest as error:
         return render(400, str(error), {})
     root = template.root
@@ -115,6 +124,16 @@ def resource(runtime: Runtime, scope: Scope, path: str, kind: str, asked: str | 
     else:
         body = codec.xml(root, template.item, answer.items, single)
     return Response(body, media_type=codec.JSON_TYPE if kind == "json" else codec.XML_TYPE)
+
+
+def received_offers(runtime: Runtime, realm: str, market: Registry) -> offers.Received:
+    """How to read the offers the realm's participants made through eMarket (for the hb* feeds)."""
+
+    def read(day: date, kind: str) -> dict[tuple[int, datetime], fleet.Offer]:
+        with database.read(runtime.engine) as conn:
+            return emarket.received_offers(conn, realm, market, day, kind)
+
+    return read
 
 
 SERVICE = Service(
