@@ -18,17 +18,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ISOSIM_DATABASE_URL=sqlite:////data/isosim.sqlite3
 
 WORKDIR /srv/isosim
-# Dependencies first, so that code changes do not invalidate that layer.
+# Dependencies first (read from pyproject.toml), so that code changes do not invalidate that layer.
 COPY pyproject.toml README.md ./
 RUN python3 -m venv /opt/isosim \
- && mkdir -p app && touch app/__init__.py \
- && /opt/isosim/bin/pip install -e . \
- && rm -rf app
+ && /opt/isosim/bin/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/requirements.txt \
+ && /opt/isosim/bin/pip install -r /tmp/requirements.txt
+# isosim itself, as a regular install: the packs and schemas ship inside the package.
 COPY app ./app
-# Bytecode made once here: with PYTHONDONTWRITEBYTECODE the app would be recompiled at every start.
-RUN /opt/isosim/bin/python -m compileall -q app
 COPY schemas ./schemas
 COPY fixtures ./fixtures
+# Bytecode made once here: with PYTHONDONTWRITEBYTECODE the app would be recompiled at every start.
+RUN /opt/isosim/bin/pip install --no-deps . \
+ && /opt/isosim/bin/python -m compileall -q /opt/isosim/lib \
+ && rm -rf build
 
 RUN useradd --system --home /srv/isosim isosim && mkdir -p /data && chown isosim /data
 USER isosim

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from app.core.packs import PackError, discover
-from app.core.settings import Settings
+from isosim.control.client import Control, ControlError
+from isosim.core.packs import PackError, discover
+from isosim.core.settings import Settings
+
+T = TypeVar("T")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -21,6 +27,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             "pack_dirs": getattr(args, "pack_dir", None),
             "database_url": getattr(args, "database_url", None),
             "clock_frozen_at": getattr(args, "freeze_clock", None),
+            "workers": getattr(args, "workers", None),
         }.items()
         if value is not None
     }
@@ -30,28 +37,53 @@ def _settings(args: argparse.Namespace) -> Settings:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.main import create_app
+    from isosim.main import create_app
 
     settings = _settings(args)
+    workers = settings.workers
+    if workers > 1 and settings.effective_database_url in ("sqlite://", "sqlite:///:memory:"):
+        print(
+            "isosim: --workers needs a database they can share (a SQLite file or PostgreSQL)", file=sys.stderr
+        )
+        return 2
     try:
-        app = create_app(settings)
+        app = create_app(settings)  # with workers: the database is made and seeded once, here
     except PackError as exc:
         print(f"isosim: broken pack: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-        ws="none",  # no emulated service speaks WebSocket; skipping it keeps start-up short
-    )
+    common = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": args.log_level,
+        "ssl_certfile": args.ssl_certfile,
+        "ssl_keyfile": args.ssl_keyfile,
+        "ws": "none",  # no emulated service speaks WebSocket; skipping it keeps start-up short
+    }
+    if workers == 1:
+        uvicorn.run(app, **common)
+        return 0
+    # Each worker builds its app from the same settings, passed on as ISOSIM_* variables; the
+    # clocks, fault rules, tenants and state are shared through the database (README "Workers").
+    for name, value in _environment(args).items():
+        os.environ[name] = value
+    uvicorn.run("isosim.main:create_app", factory=True, workers=workers, **common)
     return 0
 
 
+def _environment(args: argparse.Namespace) -> dict[str, str]:
+    """The command-line settings as the ISOSIM_* variables a worker reads them from."""
+    found = {}
+    for flag, name in (("pack", "PACKS"), ("pack_dir", "PACK_DIRS")):
+        if getattr(args, flag, None):
+            found[f"ISOSIM_{name}"] = ",".join(map(str, getattr(args, flag)))
+    for flag, name in (("database_url", "DATABASE_URL"), ("freeze_clock", "CLOCK_FROZEN_AT")):
+        if getattr(args, flag, None):
+            found[f"ISOSIM_{name}"] = getattr(args, flag)
+    return found
+
+
 def packs_list(args: argparse.Namespace) -> int:
-    from app.core.packs import read_manifest
+    from isosim.core.packs import read_manifest
 
     for name, folder in discover(_settings(args).pack_search_path()).items():
         try:
@@ -63,8 +95,8 @@ def packs_list(args: argparse.Namespace) -> int:
 
 
 def packs_validate(args: argparse.Namespace) -> int:
-    from app.core.state import load_pack
-    from app.main import STATE_MODELS
+    from isosim.core.state import load_pack
+    from isosim.main import STATE_MODELS
 
     try:
         pack = load_pack(Path(args.path).resolve(), STATE_MODELS)
@@ -76,50 +108,34 @@ def packs_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _control(args: argparse.Namespace, method: str, path: str, body: bytes | None = None) -> bytes:
-    """Call a running server's /_isosim API; raises SystemExit with its error on failure."""
-    import urllib.error  # here, not at the top: `serve` starts faster without it
-    import urllib.request
+def _client(args: argparse.Namespace) -> Control:
+    return Control(args.url, getattr(args, "tenant", None), timeout=args.timeout)
 
-    request = urllib.request.Request(
-        args.url.rstrip("/") + "/_isosim" + path,
-        data=body,
-        method=method,
-        headers={"Content-Type": "application/json"} if body is not None else {},
-    )
+
+def _run(action: Callable[[], T], what: str) -> T:
+    """A control call; its refusal or an unreachable server ends the command with the reason."""
     try:
-        with urllib.request.urlopen(request, timeout=args.timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        raise SystemExit(
-            f"isosim: {method} {path}: {exc.code} {exc.read().decode(errors='replace')}"
-        ) from None
-    except OSError as exc:
-        raise SystemExit(f"isosim: cannot reach {args.url}: {exc}") from None
-
-
-def _scope_query(args: argparse.Namespace) -> str:
-    import urllib.parse
-
-    query = {k: v for k, v in (("pack", args.pack), ("tenant", args.tenant)) if v}
-    return "?" + urllib.parse.urlencode(query) if query else ""
+        return action()
+    except ControlError as error:
+        raise SystemExit(f"isosim: {what}: {error}") from None
 
 
 def reset(args: argparse.Namespace) -> int:
-    print(_control(args, "POST", "/reset" + _scope_query(args)).decode())
+    print(json.dumps(_run(lambda: _client(args).reset(args.pack), "reset")))
     return 0
 
 
 def snapshot_export(args: argparse.Namespace) -> int:
-    data = _control(args, "GET", "/snapshot" + _scope_query(args))
-    Path(args.file).write_bytes(data)
-    realms = list(json.loads(data)["realms"])
+    document = _run(lambda: _client(args).snapshot(args.pack), "snapshot export")
+    Path(args.file).write_text(json.dumps(document))
+    realms = list(document["realms"])
     print(f"exported {len(realms)} realm(s) to {args.file}: {', '.join(realms)}")
     return 0
 
 
 def snapshot_import(args: argparse.Namespace) -> int:
-    print(_control(args, "PUT", "/snapshot", Path(args.file).read_bytes()).decode())
+    restored = _run(lambda: _client(args).restore(Path(args.file).read_bytes()), "snapshot import")
+    print(json.dumps(restored))
     return 0
 
 
@@ -129,10 +145,10 @@ def sign(args: argparse.Namespace) -> int:
 
     from lxml import etree
 
-    from app.caiso.soap.envelope import SOAP_ENV
-    from app.caiso.soap.security import header_element
-    from app.caiso.soap.security import sign as sign_message
-    from app.core.packs import find_pack_folder, read_manifest
+    from isosim.caiso.soap.envelope import SOAP_ENV
+    from isosim.caiso.soap.security import header_element
+    from isosim.caiso.soap.security import sign as sign_message
+    from isosim.core.packs import find_pack_folder, read_manifest
 
     try:
         folder = find_pack_folder(args.pack, _settings(args).pack_search_path())
@@ -199,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     serve_parser.add_argument("--ssl-keyfile", help="private key of --ssl-certfile (PEM)")
     serve_parser.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    serve_parser.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes sharing the database (default 1); not with --database-url memory",
+    )
     serve_parser.set_defaults(handler=serve)
 
     packs_parser = commands.add_parser("packs", help="list or check fixture packs")

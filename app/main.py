@@ -9,11 +9,11 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from app.control.routes import router as control_router
-from app.core.pipeline import PACK_KEY, Pipeline, plain_error
-from app.core.runtime import Runtime
-from app.core.settings import Settings
-from app.services import SERVICES, STATE_MODELS
+from isosim.control.routes import router as control_router
+from isosim.core.pipeline import PACK_KEY, Pipeline, plain_error
+from isosim.core.runtime import Runtime
+from isosim.core.settings import Settings
+from isosim.services import SERVICES, STATE_MODELS
 
 __all__ = ["STATE_MODELS", "create_app"]
 

@@ -4,19 +4,19 @@ them (the CAISO market before the services that report it)."""
 
 from __future__ import annotations
 
-from app.caiso.ads.routes import SERVICE as CAISO_ADS
-from app.caiso.b2b.routes import SERVICE as CAISO_B2B
-from app.caiso.market.tables import SERVICE as CAISO_MARKET
-from app.caiso.oasis.routes import SERVICE as CAISO_OASIS
-from app.caiso.outlook.routes import SERVICE as CAISO_OUTLOOK
-from app.caiso.soap.routes import SERVICE as CAISO_SOAP
-from app.core.services import Service
-from app.core.state import StateModel
-from app.isone.emarket.routes import SERVICE as ISONE_EMARKET
-from app.isone.ibt.routes import SERVICE as ISONE_IBT
-from app.isone.isoexpress.routes import SERVICE as ISONE_ISOEXPRESS
-from app.isone.market.tables import SERVICE as ISONE_MARKET
-from app.isone.webservices.routes import SERVICE as ISONE_WEBSERVICES
+from isosim.caiso.ads.routes import SERVICE as CAISO_ADS
+from isosim.caiso.b2b.routes import SERVICE as CAISO_B2B
+from isosim.caiso.market.tables import SERVICE as CAISO_MARKET
+from isosim.caiso.oasis.routes import SERVICE as CAISO_OASIS
+from isosim.caiso.outlook.routes import SERVICE as CAISO_OUTLOOK
+from isosim.caiso.soap.routes import SERVICE as CAISO_SOAP
+from isosim.core.services import Service
+from isosim.core.state import StateModel
+from isosim.isone.emarket.routes import SERVICE as ISONE_EMARKET
+from isosim.isone.ibt.routes import SERVICE as ISONE_IBT
+from isosim.isone.isoexpress.routes import SERVICE as ISONE_ISOEXPRESS
+from isosim.isone.market.tables import SERVICE as ISONE_MARKET
+from isosim.isone.webservices.routes import SERVICE as ISONE_WEBSERVICES
 
 SERVICES: tuple[Service, ...] = (
     ISONE_IBT,

@@ -101,7 +101,7 @@ def main() -> int:
             "ISOSIM_MAINTENANCE": "false",
             "ISOSIM_CLOCK_FROZEN_AT": "2015-07-11T12:01:22Z",
         }
-        with served("app.main:create_app", env, True) as base:
+        with served("isosim.main:create_app", env, True) as base:
             idle = during(base, lambda: time.sleep(1.0))[1]
             print(f"{'scenario':52} {'heavy s':>8} {'health p50 ms':>14} {'health max ms':>14}")
             print(f"{'idle server':52} {'':>8} {statistics.median(idle):14.1f} {max(idle):14.1f}")

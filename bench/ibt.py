@@ -153,7 +153,7 @@ def main() -> int:
         rows = []
         with (
             served("bench.hello:app", {}) as hello,
-            served("app.main:create_app", env, factory=True) as isosim,
+            served("isosim.main:create_app", env, factory=True) as isosim,
         ):
             scenarios = [
                 ("GET subaccounts", f"{isosim}{IBT}/subaccounts", None),

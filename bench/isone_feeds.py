@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient
 
-from app.core.settings import Settings
-from app.main import create_app
+from isosim.core.settings import Settings
+from isosim.main import create_app
 
 BASE = "/env/isone-production/api/v1.1"
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"analyst@example.com:isoexpress-sandbox").decode()}
@@ -66,10 +66,10 @@ def main() -> None:
 def feed_alone() -> None:
     from datetime import UTC, datetime
 
-    from app.core import database
-    from app.isone.market import prices
-    from app.isone.market.registry import registry
-    from app.isone.webservices import catalogue, codec, feeds
+    from isosim.core import database
+    from isosim.isone.market import prices
+    from isosim.isone.market.registry import registry
+    from isosim.isone.webservices import catalogue, codec, feeds
 
     app = create_app(Settings(database_url="memory", rate_limit=False))
     runtime = app.state.runtime

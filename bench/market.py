@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.caiso.b2b import codec, models, schemas
-from app.caiso.catalogue import endpoints
-from app.caiso.market import prices, results, system
-from app.caiso.market.registry import registry
-from app.core import database, state
-from app.core.settings import Settings
-from app.main import create_app
+from isosim.caiso.b2b import codec, models, schemas
+from isosim.caiso.catalogue import endpoints
+from isosim.caiso.market import prices, results, system
+from isosim.caiso.market.registry import registry
+from isosim.core import database, state
+from isosim.core.settings import Settings
+from isosim.main import create_app
 
 NOW = datetime(2026, 11, 18, 22, tzinfo=UTC)  # 14:00 Pacific: 2026-11-19's day-ahead results are out
 DAY = date(2026, 11, 19)

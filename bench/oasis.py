@@ -95,7 +95,7 @@ def main() -> int:
             "ISOSIM_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-m", "isosim.cli", "serve", "--port", str(port), "--log-level", "warning"],
             cwd=ROOT,
             env=env,
         )

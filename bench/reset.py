@@ -45,7 +45,7 @@ def start(url: str) -> tuple[subprocess.Popen[bytes], str, float]:
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "isosim.cli",
             "serve",
             "--port",
             str(port),

@@ -128,10 +128,10 @@ def b2b_script(folder: Path) -> Path:
     DocAttach answer, through the strict pack's CAISOWSHeader and WS-Security checks."""
     from datetime import timedelta
 
-    from app.caiso import pacific
-    from app.caiso.soap.envelope import SOAP_ENV
-    from app.caiso.soap.security import header_element, sign
-    from app.core.packs import User
+    from isosim.caiso import pacific
+    from isosim.caiso.soap.envelope import SOAP_ENV
+    from isosim.caiso.soap.security import header_element, sign
+    from isosim.core.packs import User
 
     now = NOW  # the served isosim's frozen clock
     start, end = pacific.day_bounds(pacific.trading_day(now) - timedelta(days=1))
@@ -173,7 +173,7 @@ def throughput(folder: Path, duration: int, connections: list[int]) -> None:
     script = post_script(folder)
     with (
         served("bench.hello:app", {}) as hello,
-        served("app.main:create_app", _env(folder, "t.db"), True) as isosim,
+        served("isosim.main:create_app", _env(folder, "t.db"), True) as isosim,
     ):
         scenarios = [
             ("IBT GET subaccounts", f"{isosim}{IBT}/subaccounts", None),
@@ -194,10 +194,10 @@ def scaling(folder: Path, duration: int, largest: int) -> None:
     """The same filtered GET (whose answer must not change) as the database grows."""
     answer = None
     for versions in (0, 100_000, largest):
-        with served("app.main:create_app", _env(folder, "scale.db"), True):
+        with served("isosim.main:create_app", _env(folder, "scale.db"), True):
             pass  # seeds the pack on the first round
         held = scale.grow(f"sqlite:///{folder / 'scale.db'}", versions)
-        with served("app.main:create_app", _env(folder, "scale.db"), True) as isosim:
+        with served("isosim.main:create_app", _env(folder, "scale.db"), True) as isosim:
             body = urllib.request.urlopen(isosim + FILTERED).read()
             if answer is not None and body != answer:
                 raise SystemExit(
@@ -210,7 +210,7 @@ def scaling(folder: Path, duration: int, largest: int) -> None:
 
 
 def memory(folder: Path) -> None:
-    with served("app.main:create_app", _env(folder, "m.db"), True) as isosim:
+    with served("isosim.main:create_app", _env(folder, "m.db"), True) as isosim:
         pid = served.pid  # type: ignore[attr-defined]
         wrk(f"{isosim}{IBT}/subaccounts", 4, 1)
         before, done = _status_kib(pid, "VmRSS"), 0

@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from app.core import database
-from app.isone.eastern import midnight_utc, monthly_periods
-from app.isone.ibt.tables import CATEGORIES, contract, mapping_version
+from isosim.core import database
+from isosim.isone.eastern import midnight_utc, monthly_periods
+from isosim.isone.ibt.tables import CATEGORIES, contract, mapping_version
 
 REALM = "isone-sandbox"
 HISTORY = 3  # older versions per mapping period, besides the current one

@@ -79,7 +79,7 @@ def main() -> None:
         "ISOSIM_MAINTENANCE": "false",
         "ISOSIM_CLOCK_FROZEN_AT": "2026-11-18T18:00:00Z",
     }
-    with served("app.main:create_app", env, factory=True) as base:
+    with served("isosim.main:create_app", env, factory=True) as base:
         for pack in REQUESTS:
             get(base, REQUESTS[pack], "warm-up")  # imports and caches, not a tenant's cost
         start_size = size(database)

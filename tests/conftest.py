@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -26,10 +27,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from lxml import etree
+from sqlalchemy import create_engine, text
 
-from app.core import xml
-from app.core.settings import Settings
-from app.main import create_app
+from isosim.core import xml
+from isosim.core.settings import Settings
+from isosim.main import create_app
 
 IBT = "/sms_oper_contract/api/customers"
 IBT_MEDIA_TYPE = "application/vnd.iso-ne.contract.customers.v1+xml"
@@ -200,11 +202,28 @@ def shared_app(database_url: str) -> FastAPI:
 
 
 @pytest.fixture
+def blank_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the session's kind: a new SQLite file, or a new PostgreSQL database."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'earlier.sqlite3'}"
+        return
+    name = f"upgrade_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield database_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
 def app(shared_app: FastAPI) -> FastAPI:
     """The session's simulator, reset to its packs and with the clock at the sample instant."""
     client = TestClient(shared_app)
     assert client.post("/_isosim/reset").status_code == 200
     assert client.put("/_isosim/clock", json={"frozen_at": SAMPLE_POST_INSTANT}).status_code == 200
+    assert client.delete("/_isosim/clock").status_code == 200  # tenants' own clocks
     assert client.delete("/_isosim/faults").status_code == 204
     assert client.delete("/_isosim/journal").status_code == 200
     for name in {t for tenants in client.get("/_isosim/tenants").json().values() for t in tenants}:

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli import main
+from isosim.cli import main
 from tests.conftest import IBT
 
 HISTORY = f"{IBT}/1/contractSubaccountMappings/999999"

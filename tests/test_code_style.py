@@ -21,14 +21,17 @@ def _ruff() -> list[str]:
 
 def test_ruff_check_is_clean() -> None:
     result = subprocess.run(
-        [*_ruff(), "check", "app", "tests", "bench", "fixtures"], cwd=ROOT, capture_output=True, text=True
+        [*_ruff(), "check", "app", "tests", "bench", "fixtures", "examples"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
     result = subprocess.run(
-        [*_ruff(), "format", "--check", "app", "tests", "bench", "fixtures"],
+        [*_ruff(), "format", "--check", "app", "tests", "bench", "fixtures", "examples"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Requ
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
-from app.control.guard import guard
-from app.core import database, http
-from app.core.faults import FaultSpec
-from app.core.journal import Filter
-from app.core.runtime import Runtime
-from app.core.state import TENANT_NAME, SnapshotError
+from isosim.control.guard import guard
+from isosim.core import database, http
+from isosim.core.faults import FaultSpec
+from isosim.core.journal import Filter
+from isosim.core.runtime import Runtime
+from isosim.core.state import TENANT_NAME, SnapshotError
 
 log = logging.getLogger("isosim")
 
@@ -61,6 +61,15 @@ def ready(request: Request) -> dict[str, object]:
         log.warning("readiness check failed: %s", exc)
         raise HTTPException(503, f"database unreachable ({type(exc).__name__})") from None
     return {"status": "ready", "packs": list(runtime.packs), "database": runtime.engine.dialect.name}
+
+
+@router.get("/metrics", summary="Prometheus metrics of this process (text exposition format)")
+def metrics(request: Request) -> Response:
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    found = _runtime(request).metrics
+    assert found is not None
+    return Response(found.text(), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/packs", summary="The packs (emulated environments) this server serves")
@@ -113,11 +122,19 @@ def tenants(request: Request) -> dict[str, list[str]]:
     return _runtime(request).tenants()
 
 
-@router.delete("/tenants/{name}", summary="Forget a tenant's state in every pack")
+@router.delete(
+    "/tenants/{name}", summary="Forget a tenant: its state in every pack, its clock and fault rules"
+)
 def drop_tenant(request: Request, name: str) -> dict[str, object]:
-    # a name no tenant can have holds no state (and never reaches the database: NUL, length)
-    dropped = _runtime(request).drop_tenant(name) if TENANT_NAME.fullmatch(name) else []
-    if not dropped:
+    runtime = _runtime(request)
+    # a name no tenant can have holds nothing (and never reaches the database: NUL, length)
+    if not TENANT_NAME.fullmatch(name):
+        raise HTTPException(404, f"no tenant named {name!r} holds state")
+    control = runtime.clock.own(name) or bool(runtime.faults.list(name))
+    runtime.clock.forget(name)
+    runtime.faults.clear(name)
+    dropped = runtime.drop_tenant(name)
+    if not dropped and not control:
         raise HTTPException(404, f"no tenant named {name!r} holds state")
     return {"dropped": name, "packs": dropped}
 
@@ -171,33 +188,58 @@ class ClockChange(BaseModel):
     offset_seconds: float | None = None
 
 
-def _clock_view(runtime: Runtime) -> ClockView:
-    state = runtime.clock.state
-    return ClockView(now=runtime.clock.now(), mode=state.mode, rate=state.rate)
+def _clock_view(runtime: Runtime, tenant: str | None) -> ClockView:
+    state = runtime.clock.state_of(tenant)
+    return ClockView(now=runtime.clock.now_of(tenant), mode=state.mode, rate=state.rate)
 
 
-@router.get("/clock", response_model=ClockView, summary="The simulated clock")
-def get_clock(request: Request) -> ClockView:
-    return _clock_view(_runtime(request))
+TenantQuery = Query(None, description="this tenant's clock (the header works too); default: the base clock")
+
+
+@router.get("/clock", response_model=ClockView, summary="The simulated clock (the base one, or a tenant's)")
+def get_clock(
+    request: Request, tenant: str | None = TenantQuery, tenant_header: str | None = TenantHeader
+) -> ClockView:
+    return _clock_view(_runtime(request), _tenant(tenant, tenant_header))
 
 
 @router.put("/clock", response_model=ClockView, summary="Freeze, shift, speed up or restore the clock")
-def put_clock(request: Request, change: ClockChange) -> ClockView:
+def put_clock(
+    request: Request,
+    change: ClockChange,
+    tenant: str | None = TenantQuery,
+    tenant_header: str | None = TenantHeader,
+) -> ClockView:
+    """With a tenant, that tenant gets a clock of its own; the others keep theirs or the base one."""
     clock = _runtime(request).clock
+    chosen = _tenant(tenant, tenant_header)
     if change.rate is not None and change.rate <= 0:
         raise HTTPException(422, "rate must be positive; use frozen_at to stop the clock")
     try:  # a refused change leaves the clock as it was
         if change.frozen_at is not None:
-            clock.freeze(change.frozen_at)
+            clock.freeze(change.frozen_at, chosen)
         elif change.offset_seconds is not None:
-            clock.shift(change.offset_seconds, change.rate or 1.0)
+            clock.shift(change.offset_seconds, change.rate or 1.0, chosen)
         elif change.at is not None or change.rate is not None:
-            clock.run(change.at, change.rate if change.rate is not None else 1.0)
+            clock.run(change.at, change.rate if change.rate is not None else 1.0, chosen)
         else:
-            clock.real()
+            clock.real(chosen)
     except (ValueError, OverflowError) as error:
         raise HTTPException(422, str(error)) from None
-    return _clock_view(_runtime(request))
+    return _clock_view(_runtime(request), chosen)
+
+
+@router.delete(
+    "/clock",
+    response_model=ClockView,
+    summary="A tenant's clock (or every tenant's) follows the base clock again",
+)
+def forget_clock(
+    request: Request, tenant: str | None = TenantQuery, tenant_header: str | None = TenantHeader
+) -> ClockView:
+    chosen = _tenant(tenant, tenant_header)
+    _runtime(request).clock.forget(chosen)
+    return _clock_view(_runtime(request), chosen)
 
 
 # --- faults -----------------------------------------------------------------------------------------
@@ -209,6 +251,7 @@ def put_clock(request: Request, change: ClockChange) -> ClockView:
     summary="Add a fault rule (latency, the service's error, or a dropped connection)",
 )
 def add_fault(request: Request, spec: FaultSpec) -> dict[str, object]:
+    """A rule with `tenant` fires on that tenant's requests only."""
     runtime = _runtime(request)
     if spec.pack is not None:
         _pack_names(runtime, spec.pack)
@@ -218,9 +261,9 @@ def add_fault(request: Request, spec: FaultSpec) -> dict[str, object]:
         raise HTTPException(422, str(error)) from None
 
 
-@router.get("/faults", summary="The fault rules, with how often each has fired")
-def list_faults(request: Request) -> list[dict[str, object]]:
-    return [fault.view() for fault in _runtime(request).faults.list()]
+@router.get("/faults", summary="The fault rules (every one, or a tenant's), with how often each has fired")
+def list_faults(request: Request, tenant: str | None = Query(None)) -> list[dict[str, object]]:
+    return [fault.view() for fault in _runtime(request).faults.list(_tenant(tenant, None))]
 
 
 @router.delete("/faults/{fault_id}", status_code=204, summary="Remove one fault rule")
@@ -230,9 +273,9 @@ def remove_fault(request: Request, fault_id: str) -> Response:
     return Response(status_code=204)
 
 
-@router.delete("/faults", status_code=204, summary="Remove every fault rule")
-def clear_faults(request: Request) -> Response:
-    _runtime(request).faults.clear()
+@router.delete("/faults", status_code=204, summary="Remove every fault rule, or a tenant's")
+def clear_faults(request: Request, tenant: str | None = Query(None)) -> Response:
+    _runtime(request).faults.clear(_tenant(tenant, None))
     return Response(status_code=204)
 
 

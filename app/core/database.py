@@ -62,6 +62,11 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def in_memory(engine: Engine) -> bool:
+    """Whether the database lives in this process only (SQLite in memory)."""
+    return engine in _SHARED
+
+
 def _turn(engine: Engine) -> threading.RLock | nullcontext[None]:
     """The in-memory database's turn (its one connection serves one transaction at a time)."""
     return _SHARED.get(engine) or nullcontext()

@@ -8,7 +8,7 @@ import binascii
 import hmac
 from dataclasses import dataclass
 
-from app.core.packs import Pack, User
+from isosim.core.packs import Pack, User
 
 
 class BadCredentials(Exception):

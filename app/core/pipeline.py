@@ -18,16 +18,17 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core import http, identity
-from app.core.faults import Firing
-from app.core.maintenance import window_end
-from app.core.runtime import Runtime
-from app.core.services import ErrorRenderer, Service
-from app.core.state import TENANT_NAME
+from isosim.core import clock, http, identity
+from isosim.core.faults import Firing
+from isosim.core.maintenance import window_end
+from isosim.core.runtime import Runtime
+from isosim.core.services import ErrorRenderer, Service
+from isosim.core.state import TENANT_NAME
 
 log = logging.getLogger("isosim")
 
@@ -102,12 +103,20 @@ class Pipeline:
         return found.render_error if found is not None else plain_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIXES):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        control = self.runtime.control
+        if control is not None and control.stale():  # what other processes changed: clocks, faults, realms
+            await run_in_threadpool(control.sync)
+        if scope["path"].startswith(CONTROL_PREFIXES):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         scope, early = self._environment(scope, headers)
+        # Everything this request does reads its tenant's clock (worker threads inherit the context).
+        tenant_clock = clock.TENANT.set(scope.get(TENANT_KEY))
         mounted = self._mounted(scope["path"])
         if early is None and mounted is not None and not mounted.service.served(scope[PACK_KEY]):
             pack = scope[PACK_KEY]
@@ -119,13 +128,16 @@ class Pipeline:
         if early is None:
             self._identify(scope, headers)
             found = scope.get(IDENTITY_KEY)
-            firing = self.runtime.faults.fire(
-                scope[PACK_KEY].name,
-                scope["path"],
-                scope["method"],
-                scope.get(OPERATION_KEY),
-                found.user.name if found else None,
-            )
+            if self.runtime.faults.any():  # a firing is counted in the database: off the event loop
+                firing = await run_in_threadpool(
+                    self.runtime.faults.fire,
+                    scope[PACK_KEY].name,
+                    scope["path"],
+                    scope["method"],
+                    scope.get(OPERATION_KEY),
+                    found.user.name if found else None,
+                    scope.get(TENANT_KEY),
+                )
         scope[PIPELINE_KEY] = self
         notes: dict[str, Firing] = {}
         scope[NOTES_KEY] = notes
@@ -141,6 +153,7 @@ class Pipeline:
                 await self._dispatch(scope, receive, recorder.send)
         finally:
             self._journal(scope, recorder, started, notes.get("firing", firing))
+            clock.TENANT.reset(tenant_clock)
 
     # --- stages -------------------------------------------------------------------------------------
 
@@ -256,13 +269,18 @@ class Pipeline:
         any injected latency."""
         scope[OPERATION_KEY] = operation
         found = scope.get(IDENTITY_KEY)
-        firing = self.runtime.faults.fire(
-            scope[PACK_KEY].name,
-            scope["path"],
-            scope["method"],
-            operation,
-            found.user.name if found else None,
-            named_only=True,
+        if not self.runtime.faults.any():
+            return False
+        firing = await run_in_threadpool(
+            lambda: self.runtime.faults.fire(
+                scope[PACK_KEY].name,
+                scope["path"],
+                scope["method"],
+                operation,
+                found.user.name if found else None,
+                scope.get(TENANT_KEY),
+                named_only=True,
+            )
         )
         if firing is None:
             return False
@@ -296,6 +314,19 @@ class Pipeline:
         journal = self.runtime.journal
         found = scope.get(IDENTITY_KEY)
         pack = scope.get(PACK_KEY)
+        status = 0 if firing and firing.fault.spec.action == "drop" else recorder.status
+        elapsed = time.perf_counter() - started
+        if self.runtime.metrics is not None:
+            mounted = self._mounted(scope["path"])
+            self.runtime.metrics.observe(
+                mounted.service.name if mounted else "",
+                scope.get(OPERATION_KEY),
+                status,
+                pack.name if pack else "",
+                scope.get(TENANT_KEY),
+                elapsed,
+                firing.fault.spec.action if firing else None,
+            )
         journal.record(
             time=self.runtime.clock.now(),
             pack=pack.name if pack else "",
@@ -304,8 +335,8 @@ class Pipeline:
             method=scope["method"],
             path=scope["path"],
             query=scope.get("query_string", b"").decode("latin-1"),
-            status=0 if firing and firing.fault.spec.action == "drop" else recorder.status,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            status=status,
+            duration_ms=round(elapsed * 1000, 3),
             fault=firing.fault.id if firing else None,
             request_body=journal.body(recorder.request_body),
             response_body=journal.body(recorder.response_body),

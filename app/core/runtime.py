@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from app.core import database, http, schema, state
-from app.core.clock import Clock
-from app.core.faults import Faults
-from app.core.journal import Journal
-from app.core.packs import Pack, find_pack_folder
-from app.core.settings import Settings
-from app.core.state import StateModel
+from isosim.core import database, http, schema, state
+from isosim.core.clock import Clock
+from isosim.core.control_state import SharedControl
+from isosim.core.faults import Faults
+from isosim.core.journal import Filter, Journal
+from isosim.core.metrics import Metrics
+from isosim.core.packs import Pack, find_pack_folder
+from isosim.core.settings import Settings
+from isosim.core.state import StateModel
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Runtime:
     models: Sequence[StateModel]
     journal: Journal
     faults: Faults = field(default_factory=Faults)
+    metrics: Metrics | None = None  # set by start()
+    control: SharedControl | None = None  # set by start(): the clocks and faults, shared through the database
     hosts: dict[str, Pack] = field(default_factory=dict)
     _known: set[str] = field(default_factory=set)  # realms the database holds
     _copied: set[str] = field(default_factory=set)  # ... and that hold rows of their own (for good)
@@ -55,7 +59,15 @@ class Runtime:
             settings.journal_body_limit,
             settings.journal_max_bytes,
         )
-        runtime = cls(settings, engine, Clock(settings.clock_frozen_at), packs, models, journal)
+        runtime = cls(settings, engine, Clock(), packs, models, journal)
+        runtime.control = SharedControl(engine, runtime.clock, runtime.faults, runtime._forget_realms)
+        runtime.control.sync()  # the clocks and rules other processes (or an earlier run) left
+        if settings.clock_frozen_at is not None:
+            runtime.clock.freeze(settings.clock_frozen_at)
+        runtime.metrics = Metrics(
+            lambda: len(journal.select(Filter())),
+            lambda: len({t for names in runtime.tenants().values() for t in names}),
+        )
         for pack in packs.values():
             for host in pack.manifest.hosts:
                 runtime.hosts.setdefault(host.lower(), pack)
@@ -102,12 +114,22 @@ class Runtime:
                 "forget one with DELETE /_isosim/tenants/{name}, or raise the cap",
             )
 
+    def _forget_realms(self) -> None:
+        """Another process reset, dropped or restored realms: ask the database again."""
+        self._known.clear()
+        self._copied.clear()
+
+    def _changed(self) -> None:
+        if self.control is not None:
+            self.control.changed()
+
     def reset(self, pack: Pack, tenant: str | None = None) -> None:
         realm = self.realm(pack, tenant)
         if tenant is not None:  # a tenant reset before its first call is made, sharing the template
             self.ensure_realm(pack, tenant)
         state.reset(self.engine, realm, pack, self.models)
         self._known.add(realm)
+        self._changed()
 
     def tenants(self) -> dict[str, list[str]]:
         """Each pack's tenants that have state in the database."""
@@ -127,6 +149,7 @@ class Runtime:
                 dropped.append(pack.name)
             self._known.discard(realm)
             self._copied.discard(realm)
+        self._changed()
         return dropped
 
     def realms(self, pack: str | None = None, tenant: str | None = None) -> dict[str, str]:
@@ -150,6 +173,5 @@ class Runtime:
                 named = (state.split_realm(str(realm))[1] for realm in document["realms"])
                 self._room_for(*(tenant for tenant in named if tenant is not None))
             restored = state.restore(self.engine, document, self.packs, self.models)
-            self._known.update(restored)
-            self._copied.update(restored)
+        self._changed()
         return restored

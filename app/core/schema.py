@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, inspect, select, text
 
-from app.core import database
+from isosim.core import database
 
 log = logging.getLogger("isosim")
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from app.core.packs import Pack
-from app.core.state import StateModel
+from isosim.core.packs import Pack
+from isosim.core.state import StateModel
 
 if TYPE_CHECKING:
-    from app.core.runtime import Runtime
+    from isosim.core.runtime import Runtime
 
 # How a service words an error (for faults, maintenance, its last-resort handler): (status, detail,
 # headers) -> response.

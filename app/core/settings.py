@@ -7,11 +7,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+
+def shipped(folder: str) -> Path:
+    """A data folder shipped with isosim (`fixtures`, `schemas`): inside the installed package
+    (isosim/_fixtures, as a wheel lays it out), else at the top of the source tree."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / f"_{folder}"
+    return installed if installed.is_dir() else package.parent / folder
+
+
 # Packs shipped with the project; user packs are found through `pack_dirs`.
-BUILTIN_PACK_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+BUILTIN_PACK_DIR = shipped("fixtures")
 SHIPPED_PACKS = (
     "isone-sandbox",
     "isone-production",
@@ -27,6 +36,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Processes serving together (`isosim serve --workers N`), sharing the database.
+    workers: int = Field(1, ge=1, le=64)
     # Names of the packs this server emulates; the first one answers requests that name no pack.
     packs: Annotated[list[str], NoDecode] = list(SHIPPED_PACKS)
     # Extra folders searched for packs (each holds <pack>/pack.toml), before the shipped ones.

@@ -43,13 +43,14 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     update,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.core import bounded, database
-from app.core.packs import Pack, read_manifest
+from isosim.core import bounded, database
+from isosim.core.packs import Pack, read_manifest
 
 Rows = dict[str, list[dict[str, Any]]]
 T = TypeVar("T")
@@ -383,6 +384,10 @@ def ensure_seeded(
     if held or (held is not None and not copy):
         return held
     with database.write(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # Processes seeding the same pack (replicas starting together) take turns: SQLite's
+            # writer lock does this for it; PostgreSQL's row locks would not stop two inserts.
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:pack))"), {"pack": pack.name})
         held = _copied(conn, realm)  # again, under the writer's lock
         if held:
             return True

@@ -8,15 +8,16 @@ default limits (depth, text node size) stay on.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from isosim.core.settings import shipped
+
 if TYPE_CHECKING:
     import xmlschema
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMA_DIR = shipped("schemas")
 
 
 class XmlRejected(ValueError):

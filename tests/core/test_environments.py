@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from app.caiso.catalogue import HERE as CATALOGUE
+from isosim.caiso.catalogue import HERE as CATALOGUE
 
 ENVIRONMENTS = CATALOGUE / "environments.tsv"  # the project's copy of shared/caiso/environments.tsv
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "caiso"

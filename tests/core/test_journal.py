@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from app.core.journal import Filter
+from isosim.core.journal import Filter
 from tests.conftest import IBT, as_customer, make_client, post_sample
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.settings import BUILTIN_PACK_DIR
+from isosim.core.settings import BUILTIN_PACK_DIR
 from tests.caiso.soap.conftest import fault
 from tests.conftest import IBT, make_client
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from app.core.packs import PackError
-from app.core.settings import BUILTIN_PACK_DIR, Settings
-from app.main import create_app
+from isosim.cli import main
+from isosim.core.packs import PackError
+from isosim.core.settings import BUILTIN_PACK_DIR, Settings
+from isosim.main import create_app
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.settings import Settings
-from app.main import create_app
+from isosim.core.settings import Settings
+from isosim.main import create_app
 from tests.conftest import IBT, make_client, post_sample, sample
 
 
@@ -58,7 +58,7 @@ def test_reset_restores_exactly_the_pack_state(client) -> None:  # type: ignore[
 def test_a_changed_pack_rebuilds_its_template_but_keeps_live_state(tmp_path: Path) -> None:
     import shutil
 
-    from app.core.settings import BUILTIN_PACK_DIR
+    from isosim.core.settings import BUILTIN_PACK_DIR
 
     packs = tmp_path / "packs"
     shutil.copytree(BUILTIN_PACK_DIR / "isone-sandbox", packs / "isone-sandbox")
@@ -84,19 +84,19 @@ def test_a_template_built_for_another_state_shape_is_rebuilt(tmp_path: Path, mon
     template is rebuilt from the pack when next needed (a reset), as for changed files."""
     import dataclasses
 
-    import app.main
-    from app.core import state
+    import isosim.main
+    from isosim.core import state
 
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'state.sqlite3'}", clock_frozen_at="2015-07-11T12:01:22Z"
     )
     make_client(create_app(settings))
-    built = state.template_fingerprints(app.main.Runtime.start(settings, app.main.STATE_MODELS).engine)
+    built = state.template_fingerprints(isosim.main.Runtime.start(settings, isosim.main.STATE_MODELS).engine)
     bumped = tuple(
         dataclasses.replace(m, version=m.version + 1) if m.service == "isone.ibt" else m
-        for m in app.main.STATE_MODELS
+        for m in isosim.main.STATE_MODELS
     )
-    monkeypatch.setattr(app.main, "STATE_MODELS", bumped)
+    monkeypatch.setattr(isosim.main, "STATE_MODELS", bumped)
     restarted = make_client(create_app(settings))
     assert restarted.post("/_isosim/reset").status_code == 200  # templates are rebuilt when next needed
     rebuilt = state.template_fingerprints(restarted.app.state.runtime.engine)  # type: ignore[attr-defined]
@@ -110,9 +110,9 @@ def test_the_template_insert_stores_exactly_what_sqlalchemy_would(database_url: 
     (e.g. SQLite datetimes with their microseconds), on SQLite and on PostgreSQL."""
     from sqlalchemy import delete, insert, text
 
-    from app.core import database, schema, state
-    from app.core.packs import find_pack_folder
-    from app.main import STATE_MODELS
+    from isosim.core import database, schema, state
+    from isosim.core.packs import find_pack_folder
+    from isosim.main import STATE_MODELS
 
     pack = state.load_pack(find_pack_folder("isone-sandbox", Settings().pack_search_path()), STATE_MODELS)
     tables = [t for m in STATE_MODELS for t in m.tables if pack.rows.get(t.name)]

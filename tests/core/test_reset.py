@@ -93,9 +93,9 @@ def test_reset_undoes_any_kind_of_write_to_any_table(client: TestClient, app) ->
     added, straight in the database. A reset (incremental: only those rows are touched) undoes them."""
     from sqlalchemy import delete, insert, select, update
 
-    from app.core import database
-    from app.core.state import copies
-    from app.isone.ibt.tables import contract, customer, mapping_version, subaccount_version
+    from isosim.core import database
+    from isosim.core.state import copies
+    from isosim.isone.ibt.tables import contract, customer, mapping_version, subaccount_version
 
     client.post("/_isosim/reset")
     pristine = client.get("/_isosim/snapshot?pack=isone-sandbox").json()

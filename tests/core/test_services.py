@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.caiso import catalogue
+from isosim.caiso import catalogue
 from tests.caiso.b2b.conftest import call, sample_request
 from tests.caiso.soap.conftest import fault
 from tests.conftest import IBT, as_customer, basic

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.caiso.b2b import spec
+from isosim.caiso.b2b import spec
 from tests.caiso.b2b.conftest import call, records, returned, sample_record, sample_request, submission
 from tests.conftest import IBT, post_sample
 

@@ -131,7 +131,7 @@ def test_a_snapshot_cannot_bring_more_tenants_than_the_cap(
 def _rows_of(client: TestClient, realm: str) -> int:
     from sqlalchemy import text
 
-    from app.services import STATE_MODELS
+    from isosim.services import STATE_MODELS
 
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
     with runtime.engine.connect() as conn:
@@ -164,7 +164,7 @@ def test_a_tenant_that_only_reads_shares_the_pack_and_holds_no_rows(client: Test
 
 
 def test_a_tenants_writes_never_reach_what_other_tenants_share(client: TestClient) -> None:
-    from app.caiso.b2b import spec
+    from isosim.caiso.b2b import spec
     from tests.caiso.b2b.conftest import call, sample_record, submission
     from tests.caiso.oasis.conftest import fetch
 

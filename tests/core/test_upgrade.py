@@ -3,35 +3,14 @@ over (tables rebuilt, rows written back), on SQLite and PostgreSQL: never a 500 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import create_engine, text
 
-from app.core.settings import Settings
-from app.main import create_app
+from isosim.core.settings import Settings
+from isosim.main import create_app
 from tests.conftest import IBT, SAMPLE_POST_INSTANT, make_client, post_sample
 
 HISTORY = f"{IBT}/1/contractSubaccountMappings/999999"
 TENANT = {"X-Isosim-Tenant": "kept"}
-
-
-@pytest.fixture
-def blank_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the session's kind: a new SQLite file, or a new PostgreSQL database."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'earlier.sqlite3'}"
-        return
-    name = f"upgrade_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield database_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def _start(url: str):  # type: ignore[no-untyped-def]

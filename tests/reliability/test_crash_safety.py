@@ -29,7 +29,7 @@ def _serve(database: Path, port: int) -> subprocess.Popen[bytes]:
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "isosim.cli",
             "serve",
             "--port",
             str(port),

@@ -156,8 +156,8 @@ def test_no_clock_the_control_plane_accepts_makes_a_service_fail(client: TestCli
 
 
 def test_what_a_service_fails_to_handle_is_answered_in_its_own_format(fresh_app, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
-    from app.caiso.oasis import routes as oasis_routes
-    from app.isone.ibt import rules
+    from isosim.caiso.oasis import routes as oasis_routes
+    from isosim.isone.ibt import rules
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("SELECT secret FROM somewhere")

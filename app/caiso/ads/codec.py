@@ -8,9 +8,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from app.caiso.ads.models import INTERVAL, LEAD, Batch, Fleet, instructions
-from app.caiso.soap import attachments
-from app.caiso.soap.envelope import ADS_NAMESPACE, SOAP_ENV, SoapFault
+from isosim.caiso.ads.models import INTERVAL, LEAD, Batch, Fleet, instructions
+from isosim.caiso.soap import attachments
+from isosim.caiso.soap.envelope import ADS_NAMESPACE, SOAP_ENV, SoapFault
 
 DOCUMENT_NAMESPACE = "http://ads.caiso.com"
 

@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
-from app.caiso.ads.tables import batch, response, trajectory_read
-from app.caiso.market import prices, results
-from app.caiso.market.clearing import Schedule
-from app.caiso.market.registry import Registry, Resource
-from app.caiso.pacific import trading_day
-from app.caiso.soap.envelope import SoapFault
-from app.core.clock import naive_utc
+from isosim.caiso.ads.tables import batch, response, trajectory_read
+from isosim.caiso.market import prices, results
+from isosim.caiso.market.clearing import Schedule
+from isosim.caiso.market.registry import Registry, Resource
+from isosim.caiso.pacific import trading_day
+from isosim.caiso.soap.envelope import SoapFault
+from isosim.core.clock import naive_utc
 
 INTERVAL = timedelta(minutes=5)
 LEAD = timedelta(seconds=150)  # a batch is sent this long before its interval starts

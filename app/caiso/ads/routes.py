@@ -10,18 +10,18 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.caiso.ads import codec, models
-from app.caiso.ads import tables as ads_tables
-from app.caiso.ads.wsdl import wsdl
-from app.caiso.catalogue import Endpoint
-from app.caiso.market.registry import registry
-from app.caiso.soap import routes as soap_routes
-from app.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault
-from app.core import database
-from app.core.packs import User
-from app.core.pipeline import PACK_KEY, realm_of
-from app.core.runtime import Runtime
-from app.core.services import Service, section
+from isosim.caiso.ads import codec, models
+from isosim.caiso.ads import tables as ads_tables
+from isosim.caiso.ads.wsdl import wsdl
+from isosim.caiso.catalogue import Endpoint
+from isosim.caiso.market.registry import registry
+from isosim.caiso.soap import routes as soap_routes
+from isosim.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault
+from isosim.core import database
+from isosim.core.packs import User
+from isosim.core.pipeline import PACK_KEY, realm_of
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service, section
 
 # Operations that only read stored state (the others record batches, validations or answers).
 _READ_ONLY = frozenset(
@@ -100,7 +100,7 @@ def handle(
 
 def register() -> None:
     """Put ADS's operations and WSDL into the SOAP platform (every operation the catalogue lists)."""
-    from app.caiso import catalogue
+    from isosim.caiso import catalogue
 
     for endpoint in catalogue.endpoints():
         if endpoint.app == "ADS":

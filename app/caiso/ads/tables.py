@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Float, Index, String, Table
 
-from app.core import database
-from app.core.packs import Pack
-from app.core.state import Rows, StateModel, realm_column
+from isosim.core import database
+from isosim.core.packs import Pack
+from isosim.core.state import Rows, StateModel, realm_column
 
 batch = Table(
     "ads_batch",

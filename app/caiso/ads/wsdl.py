@@ -3,8 +3,8 @@ each version: adding an operation to services.tsv and SIGNATURES adds it here.""
 
 from __future__ import annotations
 
-from app.caiso.catalogue import Route
-from app.caiso.soap.envelope import ADS_NAMESPACE
+from isosim.caiso.catalogue import Route
+from isosim.caiso.soap.envelope import ADS_NAMESPACE
 
 # operation -> (input parts, return type); types are XML Schema's or tns:ArrayOfString.
 SIGNATURES: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {

@@ -12,10 +12,10 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from app.caiso import pacific
-from app.caiso.b2b import models, schemas, spec
-from app.caiso.b2b.schemas import Document, Plan, Shape
-from app.caiso.soap.envelope import SUCCESS, SoapFault, event_time, instant
+from isosim.caiso import pacific
+from isosim.caiso.b2b import models, schemas, spec
+from isosim.caiso.b2b.schemas import Document, Plan, Shape
+from isosim.caiso.soap.envelope import SUCCESS, SoapFault, event_time, instant
 
 Tree = models.Tree
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'  # as CAISO's attachments begin
@@ -319,8 +319,8 @@ def batch_status(
 def check_stored(records: list[dict], transactions: dict[str, str]) -> None:  # type: ignore[type-arg]
     """Snapshot rows of stored records, held to what a submission could have stored: a submitted
     dataset, and fields that write back into a document its XSD accepts (raises ValueError)."""
-    from app.caiso import catalogue
-    from app.caiso.b2b.routes import APPS
+    from isosim.caiso import catalogue
+    from isosim.caiso.b2b.routes import APPS
 
     submits: dict[str, list[tuple[str, Document]]] = {}
     for endpoint in catalogue.endpoints():

@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING, Union
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
-from app.caiso import pacific
-from app.caiso.b2b import rules, spec
-from app.caiso.b2b.tables import record as record_table
-from app.caiso.b2b.tables import transaction as transaction_table
-from app.caiso.market.registry import Contract, Registry, Resource
-from app.caiso.soap.envelope import SoapFault
-from app.core.clock import naive_utc, utc
+from isosim.caiso import pacific
+from isosim.caiso.b2b import rules, spec
+from isosim.caiso.b2b.tables import record as record_table
+from isosim.caiso.b2b.tables import transaction as transaction_table
+from isosim.caiso.market.registry import Contract, Registry, Resource
+from isosim.caiso.soap.envelope import SoapFault
+from isosim.core.clock import naive_utc, utc
 
 if TYPE_CHECKING:
-    from app.caiso.b2b.schemas import Shape
+    from isosim.caiso.b2b.schemas import Shape
 
 Tree = dict[str, list[Union[str, "Tree"]]]
 ROLE_ERROR = "Invalid role and/or Entity list identifier."
@@ -442,7 +442,7 @@ def matches(record: Record, query: Query) -> bool:
     """Whether a record passes the request's filters (on elements the record has)."""
     if not query.filters:
         return True
-    from app.caiso.b2b.codec import values  # the codec owns tree paths
+    from isosim.caiso.b2b.codec import values  # the codec owns tree paths
 
     for path, wanted in query.filters.items():
         found = [v for v in values(record.tree, path) if isinstance(v, str)]
@@ -538,7 +538,7 @@ def retrieve(
         ]
         found = _within_limit(generate(reference, dataset, shape, names, query, now), query)
     if dataset.source == "market" and query.start is not None and query.end is not None:
-        from app.caiso.b2b import results  # results reads the market, which reads B2B records
+        from isosim.caiso.b2b import results  # results reads the market, which reads B2B records
 
         known = reference.names(dataset, coordinators)
         names = [n for n in known if not query.names or n.name in query.names]
@@ -603,7 +603,7 @@ def _check(
     status on arrival (invalid, for datasets that store invalid records) and errors. `registered`:
     for each coordinator the caller acts for, the names the dataset accepts; `earlier`: the
     submission's records before this one."""
-    from app.caiso.b2b.codec import values
+    from isosim.caiso.b2b.codec import values
 
     where = f"record {number} ({item.name or 'unnamed'})"
     if item.coordinator not in registered:

@@ -15,13 +15,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
-from app.caiso import pacific
-from app.caiso.b2b import spec
-from app.caiso.b2b.models import Name, Query, Record, Tree, interval_stamp, record_base
-from app.caiso.b2b.schemas import Shape
-from app.caiso.market import prices, results, system, timeline
-from app.caiso.market.clearing import Schedule
-from app.caiso.market.registry import Registry
+from isosim.caiso import pacific
+from isosim.caiso.b2b import spec
+from isosim.caiso.b2b.models import Name, Query, Record, Tree, interval_stamp, record_base
+from isosim.caiso.b2b.schemas import Shape
+from isosim.caiso.market import prices, results, system, timeline
+from isosim.caiso.market.clearing import Schedule
+from isosim.caiso.market.registry import Registry
 
 # CMRI's executionType -> the market run whose results it reports.
 EXECUTION_RUNS = {"IFM": "DAM", "RUC": "DAM", "RTUC": "RTPD", "RTPD": "RTPD", "RTD": "RTD"}

@@ -13,20 +13,20 @@ from lxml import etree
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.caiso import catalogue
-from app.caiso.b2b import codec, models, schemas, spec
-from app.caiso.b2b import tables as b2b_tables
-from app.caiso.catalogue import Endpoint
-from app.caiso.market.registry import registry
-from app.caiso.soap import attachments
-from app.caiso.soap import envelope as soap
-from app.caiso.soap import routes as soap_routes
-from app.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault, standard_output
-from app.core import database
-from app.core.packs import User
-from app.core.pipeline import PACK_KEY, realm_of
-from app.core.runtime import Runtime
-from app.core.services import Service, section
+from isosim.caiso import catalogue
+from isosim.caiso.b2b import codec, models, schemas, spec
+from isosim.caiso.b2b import tables as b2b_tables
+from isosim.caiso.catalogue import Endpoint
+from isosim.caiso.market.registry import registry
+from isosim.caiso.soap import attachments
+from isosim.caiso.soap import envelope as soap
+from isosim.caiso.soap import routes as soap_routes
+from isosim.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault, standard_output
+from isosim.core import database
+from isosim.core.packs import User
+from isosim.core.pipeline import PACK_KEY, realm_of
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service, section
 
 APPS = ("ALFS", "BAAOP", "BSAP", "CIRA", "CMRI", "DRRS", "DRS", "MF", "OMS", "SIBR", "STLMT")
 SHORT_WINDOW = timedelta(days=31)  # 5-minute to hourly data (inferred: OASIS's limit)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from app.caiso.market import bids, outages
-from app.caiso.soap.envelope import SoapFault
+from isosim.caiso.market import bids, outages
+from isosim.caiso.soap.envelope import SoapFault
 
 if TYPE_CHECKING:
-    from app.caiso.b2b.models import Name, Record
+    from isosim.caiso.b2b.models import Name, Record
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,12 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from app.caiso import catalogue
-from app.caiso.b2b import spec
-from app.caiso.catalogue import Endpoint, Route
-from app.caiso.soap.attachments import ATTACHMENT_HASH, ATTACHMENT_INFO, ATTACHMENT_INFOR, ISO_ATTACHMENT
-from app.caiso.soap.envelope import STANDARD_OUTPUT
-from app.core.xml import SCHEMA_DIR
+from isosim.caiso import catalogue
+from isosim.caiso.b2b import spec
+from isosim.caiso.catalogue import Endpoint, Route
+from isosim.caiso.soap.attachments import ATTACHMENT_HASH, ATTACHMENT_INFO, ATTACHMENT_INFOR, ISO_ATTACHMENT
+from isosim.caiso.soap.envelope import STANDARD_OUTPUT
+from isosim.core.xml import SCHEMA_DIR
 
 XS = "http://www.w3.org/2001/XMLSchema"
 SOA = "http://www.caiso.com/soa/"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text
 
-from app.core import database
-from app.core.packs import Pack
-from app.core.state import Rows, StateModel, realm_column
+from isosim.core import database
+from isosim.core.packs import Pack
+from isosim.core.state import Rows, StateModel, realm_column
 
 transaction = Table(
     "caiso_b2b_transaction",
@@ -55,7 +55,7 @@ def load(pack: Pack) -> Rows:
 
 def check(rows: Rows) -> None:
     """Stored records from a snapshot must be ones a submission could have stored."""
-    from app.caiso.b2b.codec import check_stored
+    from isosim.caiso.b2b.codec import check_stored
 
     sent = {row["transaction_id"]: row["operation"] for row in rows.get(transaction.name, [])}
     check_stored(rows.get(record.name, []), sent)

@@ -1,5 +1,5 @@
 """The README's tables of CAISO services, generated from the catalogue and the B2B documents (run
-`python -m app.caiso.catalogue.coverage` and paste between the README's markers; a test keeps them
+`python -m isosim.caiso.catalogue.coverage` and paste between the README's markers; a test keeps them
 equal): per application, what its endpoints do and how many of them speak documents in CAISO's own
 structure; per B2B operation, its documents and where their structure comes from."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from app.caiso import catalogue
+from isosim.caiso import catalogue
 
 ENVIRONMENTS = ("Production", "Production ECN", "MAP Stage", "Sandbox")
 SOURCES = {
@@ -20,8 +20,8 @@ SOURCES = {
 
 def _kinds(endpoints: list[catalogue.Endpoint]) -> str:
     """What the endpoints do, from datasets.toml (B2B) or the service (ADS, OASIS)."""
-    from app.caiso.b2b import spec
-    from app.caiso.b2b.routes import APPS
+    from isosim.caiso.b2b import spec
+    from isosim.caiso.b2b.routes import APPS
 
     if endpoints[0].app not in APPS:
         return {
@@ -34,8 +34,8 @@ def _kinds(endpoints: list[catalogue.Endpoint]) -> str:
 
 
 def _structure(endpoints: list[catalogue.Endpoint]) -> str:
-    from app.caiso.b2b import schemas
-    from app.caiso.b2b.routes import APPS
+    from isosim.caiso.b2b import schemas
+    from isosim.caiso.b2b.routes import APPS
 
     if endpoints[0].app not in APPS:
         return {"ADS": "inferred (WIRE.md's calls)", "OASIS": "OASIS's (WIRE.md)"}.get(endpoints[0].app, "")
@@ -62,8 +62,8 @@ def table() -> str:
 
 def operations() -> str:
     """Per B2B operation (its versions and framings together): documents and their structure."""
-    from app.caiso.b2b import schemas
-    from app.caiso.b2b.routes import APPS
+    from isosim.caiso.b2b import schemas
+    from isosim.caiso.b2b.routes import APPS
 
     grouped: dict[tuple[str, str], list[catalogue.Endpoint]] = defaultdict(list)
     for endpoint in catalogue.endpoints():

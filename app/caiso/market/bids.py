@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.caiso.market import timeline
-from app.caiso.market.registry import AS_PRODUCTS, Resource
+from isosim.caiso.market import timeline
+from isosim.caiso.market.registry import AS_PRODUCTS, Resource
 
 ENERGY = "EN"
 PRODUCTS = (ENERGY, *AS_PRODUCTS)

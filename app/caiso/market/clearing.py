@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from app.caiso.market import prices
-from app.caiso.market.registry import Node, Resource
-from app.caiso.market.system import RUNS, System, daily, fleet_share, ruc_need
-from app.caiso.pacific import Interval, intervals
+from isosim.caiso.market import prices
+from isosim.caiso.market.registry import Node, Resource
+from isosim.caiso.market.system import RUNS, System, daily, fleet_share, ruc_need
+from isosim.caiso.pacific import Interval, intervals
 
 UP_PRODUCTS = ("RU", "SR", "NR")  # share the headroom above the energy award, in this order
 ONLINE_PRODUCTS = frozenset({"RU", "RD", "SR"})  # need the unit running

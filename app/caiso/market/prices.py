@@ -17,8 +17,8 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from app.caiso.market.registry import Node
-from app.caiso.market.system import System, system_day
+from isosim.caiso.market.registry import Node
+from isosim.caiso.market.system import System, system_day
 
 PRICE_SCALE = 5  # decimals of prices
 UNIT = 10**PRICE_SCALE

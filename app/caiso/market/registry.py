@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import field_validator
 from sqlalchemy import Connection, Table, select
 
-from app.caiso.market import tables
-from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
-from app.core.state import PerSeeding, Rows
+from isosim.caiso.market import tables
+from isosim.core.packs import Pack, PackError, PackModel, read_csv, validate_model
+from isosim.core.state import PerSeeding, Rows
 
 if TYPE_CHECKING:
-    from app.caiso.market.system import System
+    from isosim.caiso.market.system import System
 
 RESOURCE_TYPES = ("GEN", "LOAD", "ITIE", "ETIE", "PDR")
 NODE_KINDS = ("HUB", "DLAP", "APND", "PNODE", "SPTIE")
@@ -140,7 +140,7 @@ class Registry:
         """The system these participants sit in (its seed, areas and fleets)."""
         found = self.__dict__.get("_system")
         if found is None:
-            from app.caiso.market.system import System
+            from isosim.caiso.market.system import System
 
             found = System(self.seed, self.tac_areas, self.fleets)
             object.__setattr__(self, "_system", found)

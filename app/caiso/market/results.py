@@ -23,13 +23,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from app.caiso.b2b.tables import record as record_table
-from app.caiso.market import bids, outages, timeline
-from app.caiso.market.clearing import Offer, Schedule, clear, generated_offer
-from app.caiso.market.registry import Node, Registry, Resource
-from app.caiso.market.system import RUNS, System
-from app.caiso.pacific import Interval, day_bounds, intervals
-from app.core.clock import naive_utc, utc
+from isosim.caiso.b2b.tables import record as record_table
+from isosim.caiso.market import bids, outages, timeline
+from isosim.caiso.market.clearing import Offer, Schedule, clear, generated_offer
+from isosim.caiso.market.registry import Node, Registry, Resource
+from isosim.caiso.market.system import RUNS, System
+from isosim.caiso.pacific import Interval, day_bounds, intervals
+from isosim.core.clock import naive_utc, utc
 
 BID_DATASET, OUTAGE_DATASET = "RawBid", "ResourceOutage"
 SCHEDULE_RUNS = ("DAM", "RTPD", "RTD")  # the runs that award resources (IFM, FMM, RTD)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from app.caiso.market.registry import Fleet, TacArea
-from app.caiso.pacific import Interval, intervals
+from isosim.caiso.market.registry import Fleet, TacArea
+from isosim.caiso.pacific import Interval, intervals
 
 PRICE_FLOOR, SOFT_CAP = -150.0, 1000.0
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Float, String, Table
 
-from app.core import database
-from app.core.packs import Pack
-from app.core.services import Service, section
-from app.core.state import Rows, StateModel, realm_column
+from isosim.core import database
+from isosim.core.packs import Pack
+from isosim.core.services import Service, section
+from isosim.core.state import Rows, StateModel, realm_column
 
 system = Table(
     "caiso_market_system",
@@ -84,13 +84,13 @@ TABLES = (system, resource, node, tac_area, fleet, contract)
 
 
 def load(pack: Pack) -> Rows:
-    from app.caiso.market.registry import read_pack
+    from isosim.caiso.market.registry import read_pack
 
     return read_pack(pack)
 
 
 def check(rows: Rows) -> None:
-    from app.caiso.market.registry import check_rows
+    from isosim.caiso.market.registry import check_rows
 
     check_rows(rows)
 

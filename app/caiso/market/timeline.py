@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from app.caiso.pacific import PACIFIC, Publication, day_bounds, trading_day
+from isosim.caiso.pacific import PACIFIC, Publication, day_bounds, trading_day
 
 DAM_CLOSE = time(10, 0)
 RT_CLOSE = timedelta(minutes=75)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.caiso.pacific import Publication
+from isosim.caiso.pacific import Publication
 
 
 @dataclass(frozen=True)

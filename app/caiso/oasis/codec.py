@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from app.caiso.oasis.catalogue import Report
-from app.caiso.oasis.errors import OasisError
-from app.caiso.oasis.models import Block, Series
-from app.caiso.pacific import PACIFIC, Interval, day_bounds
+from isosim.caiso.oasis.catalogue import Report
+from isosim.caiso.oasis.errors import OasisError
+from isosim.caiso.oasis.models import Block, Series
+from isosim.caiso.pacific import PACIFIC, Interval, day_bounds
 
 NAMESPACE = "http://www.caiso.com/soa/OASISReport_v1.xsd"
 MEDIA_TYPE = "application/x-zip-compressed"

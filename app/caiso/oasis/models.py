@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.caiso.market import prices, system
-from app.caiso.market.registry import APNODE_KINDS, Node, Registry
-from app.caiso.oasis.catalogue import Report, Run
-from app.caiso.pacific import Interval, intervals, trading_days
+from isosim.caiso.market import prices, system
+from isosim.caiso.market.registry import APNODE_KINDS, Node, Registry
+from isosim.caiso.oasis.catalogue import Report, Run
+from isosim.caiso.pacific import Interval, intervals, trading_days
 
 PRICE_SCALE = prices.PRICE_SCALE  # decimals of prices
 MW_SCALE = 2  # decimals of MW

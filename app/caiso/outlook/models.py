@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.caiso.market import system
-from app.caiso.market.registry import Registry
-from app.caiso.pacific import PACIFIC, intervals
+from isosim.caiso.market import system
+from isosim.caiso.market.registry import Registry
+from isosim.caiso.pacific import PACIFIC, intervals
 
 SMALL_HYDRO = 0.15  # of hydro output
 BIOGAS = 0.35  # of biomass and biogas together

@@ -13,13 +13,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from app.caiso.market.registry import registry
-from app.caiso.outlook import codec, models
-from app.caiso.pacific import trading_day
-from app.core import bounded, database, http
-from app.core.pipeline import PACK_KEY, plain_error, realm_of
-from app.core.runtime import Runtime
-from app.core.services import Service, section
+from isosim.caiso.market.registry import registry
+from isosim.caiso.outlook import codec, models
+from isosim.caiso.pacific import trading_day
+from isosim.core import bounded, database, http
+from isosim.core.pipeline import PACK_KEY, plain_error, realm_of
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service, section
 
 MOUNT = "/outlook"
 

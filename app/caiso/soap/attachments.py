@@ -21,8 +21,8 @@ from email.parser import BytesParser
 
 from lxml import etree
 
-from app.caiso.soap.envelope import Envelope, SoapFault
-from app.core import xml
+from isosim.caiso.soap.envelope import Envelope, SoapFault
+from isosim.core import xml
 
 ISO_ATTACHMENT = "http://www.caiso.com/soa/2006-10-26/ISOAttachment.xsd"
 ATTACHMENT_HASH = "http://www.caiso.com/mrtu/soa/schemas/2005/09/attachmenthash"

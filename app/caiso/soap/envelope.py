@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from app.core import xml
+from isosim.core import xml
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 STANDARD_OUTPUT = "http://www.caiso.com/soa/2006-06-13/StandardOutput.xsd"
@@ -76,7 +76,7 @@ def stamp(instant: datetime) -> str:
 def event_time(instant: datetime) -> str:
     """A standard output's creationTime as CAISO's framework writes it: Pacific time with its offset
     and milliseconds (2026-02-16T06:55:10.447-08:00)."""
-    from app.caiso.pacific import PACIFIC
+    from isosim.caiso.pacific import PACIFIC
 
     return instant.astimezone(PACIFIC).isoformat(timespec="milliseconds")
 

@@ -20,13 +20,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from app.caiso import catalogue
-from app.caiso.soap import attachments, security
-from app.caiso.soap import envelope as soap
-from app.core import http
-from app.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY, PIPELINE_KEY
-from app.core.runtime import Runtime
-from app.core.services import Service
+from isosim.caiso import catalogue
+from isosim.caiso.soap import attachments, security
+from isosim.caiso.soap import envelope as soap
+from isosim.core import http
+from isosim.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY, PIPELINE_KEY
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service
 
 # An application's handler: (runtime, request, envelope, endpoint, caller, now) -> response. It runs
 # in a worker thread (it reads the database, checks and writes documents): never on the event loop.

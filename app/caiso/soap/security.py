@@ -24,8 +24,8 @@ from pathlib import Path
 import xmlsec
 from lxml import etree
 
-from app.caiso.soap.envelope import CAISO_WS_HEADER, SOAP_ENV, Envelope, SoapFault, instant
-from app.core.packs import Pack, User
+from isosim.caiso.soap.envelope import CAISO_WS_HEADER, SOAP_ENV, Envelope, SoapFault, instant
+from isosim.core.packs import Pack, User
 
 USERNAME_ERROR = "CAISOUsernameToken Validation Error."
 SIGNATURE_ERROR = "Signature validation status: false"

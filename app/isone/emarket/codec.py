@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from app.core import xml
-from app.isone.eastern import EASTERN
+from isosim.core import xml
+from isosim.isone.eastern import EASTERN
 
 NS = "urn:isosim:isone:emarket:v1"
 SCHEMA = "isone/emarket-v1.xsd"

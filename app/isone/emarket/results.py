@@ -10,12 +10,12 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
-from app.isone.emarket import rules, timeline
-from app.isone.emarket.codec import ConductTest
-from app.isone.emarket.rules import Asset, Portfolio, Values
-from app.isone.emarket.tables import Settings
-from app.isone.market import fleet, prices, system
-from app.isone.market.registry import HUB, Registry
+from isosim.isone.emarket import rules, timeline
+from isosim.isone.emarket.codec import ConductTest
+from isosim.isone.emarket.rules import Asset, Portfolio, Values
+from isosim.isone.emarket.tables import Settings
+from isosim.isone.market import fleet, prices, system
+from isosim.isone.market.registry import HUB, Registry
 
 # Energy conduct tests per market: offer > reference + min(share x reference, cap) (seed 003): the
 # constrained-area test in both markets, the general-threshold test in real time only.

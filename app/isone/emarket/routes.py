@@ -20,12 +20,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from app.core import bounded, database, http, xml
-from app.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, PACK_KEY, realm_of
-from app.core.runtime import Runtime
-from app.core.services import Service, section
-from app.isone.emarket import codec, results, rules, tables
-from app.isone.market.registry import Registry, registry
+from isosim.core import bounded, database, http, xml
+from isosim.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, PACK_KEY, realm_of
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service, section
+from isosim.isone.emarket import codec, results, rules, tables
+from isosim.isone.market.registry import Registry, registry
 
 MOUNT = "/emktmui/webservices/rest"
 READ_ROLES = ("eMarket Read Only", "eMarket Read/Write")

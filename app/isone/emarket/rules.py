@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select
 
-from app.isone.eastern import EASTERN
-from app.isone.emarket import timeline
-from app.isone.emarket.codec import Message, Submission, UnitIn
-from app.isone.emarket.tables import (
+from isosim.isone.eastern import EASTERN
+from isosim.isone.emarket import timeline
+from isosim.isone.emarket.codec import Message, Submission, UnitIn
+from isosim.isone.emarket.tables import (
     Settings,
     asset,
     demand_bid_hour,
@@ -30,8 +30,8 @@ from app.isone.emarket.tables import (
     schedule_hour,
     unit_day,
 )
-from app.isone.market import fleet, prices
-from app.isone.market.registry import Registry
+from isosim.isone.market import fleet, prices
+from isosim.isone.market.registry import Registry
 
 MAX_SEGMENTS = 10  # per offer or bid hour (ISO-NE's published offers carry at most 10)
 MAX_PRICE_SENSITIVE_BIDS = 10  # per participant and hour (eMarket FAQ)

@@ -21,9 +21,9 @@ from sqlalchemy import (
     Table,
 )
 
-from app.core.database import metadata
-from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
-from app.core.state import Rows, StateModel, realm_column
+from isosim.core.database import metadata
+from isosim.core.packs import Pack, PackError, PackModel, read_csv, validate_model
+from isosim.core.state import Rows, StateModel, realm_column
 
 KINDS = ("GENERATOR", "DARD")
 STATUSES = ("MUST_RUN", "ECONOMIC", "UNAVAILABLE")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from app.isone.eastern import EASTERN
-from app.isone.emarket.tables import Settings
+from isosim.isone.eastern import EASTERN
+from isosim.isone.emarket.tables import Settings
 
 
 def at(day: date, when: time) -> datetime:

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from lxml import etree
 
-from app.core import xml
-from app.core.clock import naive_utc
-from app.isone.eastern import format_instant
-from app.isone.ibt.errors import bad_request
+from isosim.core import xml
+from isosim.core.clock import naive_utc
+from isosim.isone.eastern import format_instant
+from isosim.isone.ibt.errors import bad_request
 
 NAMESPACE = "http://xmlns.iso-ne.com/contract/customers"
 SCHEMA = "vnd.iso-ne.contract.customers.v1.xsd"

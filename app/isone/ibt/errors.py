@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.responses import PlainTextResponse, Response
 
-from app.core import http
+from isosim.core import http
 
 
 class IbtError(Exception):

@@ -12,12 +12,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from app.core import bounded, database, http
-from app.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
-from app.core.runtime import Runtime
-from app.core.services import Service, section
-from app.isone.ibt import codec, rules, tables
-from app.isone.ibt.errors import IbtError, forbidden, not_found, render
+from isosim.core import bounded, database, http
+from isosim.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service, section
+from isosim.isone.ibt import codec, rules, tables
+from isosim.isone.ibt.errors import IbtError, forbidden, not_found, render
 
 MOUNT = "/sms_oper_contract"
 MEDIA_TYPE = "application/vnd.iso-ne.contract.customers.v1+xml"

@@ -16,11 +16,11 @@ from functools import lru_cache
 from sqlalchemy import Connection, Integer, String, and_, bindparam, cast, func, or_, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.core import bounded
-from app.isone.eastern import format_instant, midnight_utc, month_start, monthly_periods, next_month_start
-from app.isone.ibt import codec
-from app.isone.ibt.errors import IbtError, bad_request, not_found
-from app.isone.ibt.tables import (
+from isosim.core import bounded
+from isosim.isone.eastern import format_instant, midnight_utc, month_start, monthly_periods, next_month_start
+from isosim.isone.ibt import codec
+from isosim.isone.ibt.errors import IbtError, bad_request, not_found
+from isosim.isone.ibt.tables import (
     CATEGORIES,
     MARKET_NAMES,
     contract,
@@ -73,6 +73,9 @@ def parse_query(first: dict[str, str]) -> MappingQuery:
             raise bad_request(f"page must be >= 1, not {page}")
         start = (page - 1) * limit
 
+    for name, value in first.items():
+        if "\x00" in value:  # no id or name holds one, and PostgreSQL cannot even compare it
+            raise bad_request(f"{name} must not contain NUL characters")
     contract_id = first.get("contract_id")
     if contract_id is not None and not _WILDCARD_DIGITS.fullmatch(contract_id):
         raise bad_request("contract_id must be 1-9 characters: digits, or digits with * or % wildcards")

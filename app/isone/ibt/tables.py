@@ -21,11 +21,11 @@ from sqlalchemy import (
     text,
 )
 
-from app.core.clock import naive_utc
-from app.core.database import metadata
-from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
-from app.core.state import Rows, StateModel, realm_column
-from app.isone.eastern import monthly_periods
+from isosim.core.clock import naive_utc
+from isosim.core.database import metadata
+from isosim.core.packs import Pack, PackError, PackModel, read_csv, validate_model
+from isosim.core.state import Rows, StateModel, realm_column
+from isosim.isone.eastern import monthly_periods
 
 # The four contract categories (query parameter `category`) and the market name each one shows as.
 MARKET_NAMES = {

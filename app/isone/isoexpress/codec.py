@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from app.isone.eastern import EASTERN
+from isosim.isone.eastern import EASTERN
 
 MEDIA_TYPE = "text/csv"  # exactly: gridstatus refuses anything else
 

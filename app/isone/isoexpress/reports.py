@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from app.isone.eastern import EASTERN, hour_ending
-from app.isone.isoexpress import codec
-from app.isone.market import fleet, prices, system
-from app.isone.market.publication import (
+from isosim.isone.eastern import EASTERN, hour_ending
+from isosim.isone.isoexpress import codec
+from isosim.isone.market import fleet, prices, system
+from isosim.isone.market.publication import (
     FIVE,
     FIVE_MINUTE_LAG,
     HOUR,
@@ -23,8 +23,8 @@ from app.isone.market.publication import (
     intervals_of,
     local_day,
 )
-from app.isone.market.registry import Registry
-from app.isone.webservices import offers as hb
+from isosim.isone.market.registry import Registry
+from isosim.isone.webservices import offers as hb
 
 
 class NotPublished(Exception):

@@ -16,17 +16,17 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from app.core import bounded, database, http
-from app.core.pipeline import realm_of
-from app.core.runtime import Runtime
-from app.core.services import Service, section
-from app.isone.eastern import EASTERN, hour_ending
-from app.isone.emarket import results as emarket
-from app.isone.isoexpress import codec, reports
-from app.isone.isoexpress.reports import NotPublished
-from app.isone.market import prices, system
-from app.isone.market.fleet import Offer
-from app.isone.market.publication import (
+from isosim.core import bounded, database, http
+from isosim.core.pipeline import realm_of
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service, section
+from isosim.isone.eastern import EASTERN, hour_ending
+from isosim.isone.emarket import results as emarket
+from isosim.isone.isoexpress import codec, reports
+from isosim.isone.isoexpress.reports import NotPublished
+from isosim.isone.market import prices, system
+from isosim.isone.market.fleet import Offer
+from isosim.isone.market.publication import (
     FIVE,
     FIVE_MINUTE_LAG,
     HOUR,
@@ -35,11 +35,11 @@ from app.isone.market.publication import (
     final_published,
     forecast_issued,
 )
-from app.isone.market.registry import Registry, registry
-from app.isone.webservices import codec as webcodec
-from app.isone.webservices import feeds
-from app.isone.webservices import routes as webservices
-from app.isone.webservices.routes import render
+from isosim.isone.market.registry import Registry, registry
+from isosim.isone.webservices import codec as webcodec
+from isosim.isone.webservices import feeds
+from isosim.isone.webservices import routes as webservices
+from isosim.isone.webservices.routes import render
 
 PREFIXES = ("/static-transform", "/transform", "/isoexpress", "/ws")
 LMP_NAMES = (

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.isone.market import fleet, prices, system
-from app.isone.market.registry import Registry
+from isosim.isone.market import fleet, prices, system
+from isosim.isone.market.registry import Registry
 
 FIXED_SHARE = 0.9
 LSES = 24  # load-serving entities bidding at each zone

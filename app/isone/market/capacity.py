@@ -17,8 +17,8 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.isone.market import prices, publication
-from app.isone.market.registry import Registry
+from isosim.isone.market import prices, publication
+from isosim.isone.market.registry import Registry
 
 FIRST_PERIOD = 2010  # CCP 1 is 2010-11
 BIDS_PUBLISHED = timedelta(days=90)

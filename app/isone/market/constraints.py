@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.isone.eastern import EASTERN
-from app.isone.market import prices, system
-from app.isone.market.registry import Registry
+from isosim.isone.eastern import EASTERN
+from isosim.isone.market import prices, system
+from isosim.isone.market.registry import Registry
 
 
 @dataclass(frozen=True)

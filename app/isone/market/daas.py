@@ -20,8 +20,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.isone.market import prices, publication, system
-from app.isone.market.registry import Registry
+from isosim.isone.market import prices, publication, system
+from isosim.isone.market.registry import Registry
 
 STARTS = date(2025, 3, 1)
 STRIKE_ADDER = 10.0  # $/MWh over the expected real-time hub LMP ([I])

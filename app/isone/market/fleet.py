@@ -21,9 +21,9 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.isone.eastern import EASTERN
-from app.isone.market import prices, system
-from app.isone.market.registry import Registry
+from isosim.isone.eastern import EASTERN
+from isosim.isone.market import prices, system
+from isosim.isone.market.registry import Registry
 
 FLOOR = -150.0  # the energy offer floor ($/MWh, seed 003)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.isone.market import fleet, prices
-from app.isone.market.registry import Location, Registry
+from isosim.isone.market import fleet, prices
+from isosim.isone.market.registry import Location, Registry
 
 CLASSES = ("ONPEAK", "OFFPEAK")
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.isone.eastern import EASTERN
-from app.isone.market import fleet, prices, system
-from app.isone.market.registry import Registry
+from isosim.isone.eastern import EASTERN
+from isosim.isone.market import fleet, prices, system
+from isosim.isone.market.registry import Registry
 
 FORWARD_RESERVE_UNTIL = date(2025, 6, 1)
 LOAD_RESPONSE_UNTIL = date(2018, 6, 1)

@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from app.isone.market import prices, publication, system
-from app.isone.market.registry import Registry
+from isosim.isone.market import prices, publication, system
+from isosim.isone.market.registry import Registry
 
 # Capacity supply obligation (MW) by capacity commitment period (June to May, named by its first
 # year) ([I]: of the order of ISO-NE's cleared auctions; 2026's as in a public capture).

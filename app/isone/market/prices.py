@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from app.isone.eastern import EASTERN, midnight_utc
-from app.isone.market.registry import Location, Registry
+from isosim.isone.eastern import EASTERN, midnight_utc
+from isosim.isone.market.registry import Location, Registry
 
 FIVE_MINUTES = timedelta(minutes=5)
 HOUR = timedelta(hours=1)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from app.core import bounded
-from app.isone.eastern import EASTERN, midnight_utc
-from app.isone.market import prices
+from isosim.core import bounded
+from isosim.isone.eastern import EASTERN, midnight_utc
+from isosim.isone.market import prices
 
 FIVE = prices.FIVE_MINUTES
 FIFTEEN = timedelta(minutes=15)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pydantic import Field
 from sqlalchemy import Connection, select
 
-from app.core.packs import Pack, PackError, PackModel, read_csv, validate_model
-from app.core.state import PerSeeding, Rows
-from app.isone.market import tables
+from isosim.core.packs import Pack, PackError, PackModel, read_csv, validate_model
+from isosim.core.state import PerSeeding, Rows
+from isosim.isone.market import tables
 
 AREA = "ISONE"
 HUB = 4000

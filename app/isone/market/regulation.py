@@ -16,9 +16,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.isone.eastern import EASTERN
-from app.isone.market import prices
-from app.isone.market.registry import Registry
+from isosim.isone.eastern import EASTERN
+from isosim.isone.market import prices
+from isosim.isone.market.registry import Registry
 
 # Capacity price against the energy price, and the service price's typical level ($), for months
 # without targets: August 2021's ratios ([I], README).

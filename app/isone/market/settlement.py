@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.isone.market import fleet, outlook, prices, publication, regulation, system
-from app.isone.market.registry import Registry
+from isosim.isone.market import fleet, outlook, prices, publication, regulation, system
+from isosim.isone.market.registry import Registry
 
 # NCPC types (ISO-NE's names) and their daily size against the day's energy cost ([I]).
 NCPC_SHARES = {

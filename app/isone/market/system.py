@@ -22,9 +22,9 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from app.isone.eastern import EASTERN
-from app.isone.market import prices
-from app.isone.market.registry import Registry
+from isosim.isone.eastern import EASTERN
+from isosim.isone.market import prices
+from isosim.isone.market.registry import Registry
 
 FIVE = prices.FIVE_MINUTES
 HOUR = prices.HOUR

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Float, Integer, String, Table
 
-from app.core import database
-from app.core.packs import Pack
-from app.core.services import Service, section
-from app.core.state import Rows, StateModel, realm_column
+from isosim.core import database
+from isosim.core.packs import Pack
+from isosim.core.services import Service, section
+from isosim.core.state import Rows, StateModel, realm_column
 
 LOCATION_TYPES = (
     "NETWORK AREA",
@@ -90,13 +90,13 @@ TABLES = (system, location, target)
 
 
 def load(pack: Pack) -> Rows:
-    from app.isone.market.registry import read_pack
+    from isosim.isone.market.registry import read_pack
 
     return read_pack(pack)
 
 
 def check(rows: Rows) -> None:
-    from app.isone.market.registry import check_rows
+    from isosim.isone.market.registry import check_rows
 
     check_rows(rows)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
-from app.core import bounded
-from app.isone.market import capacity, ftr, legacy, publication
-from app.isone.market.registry import Registry
-from app.isone.webservices import offers
-from app.isone.webservices.catalogue import Template
-from app.isone.webservices.codec import Item, Many, Ref
-from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_month
+from isosim.core import bounded
+from isosim.isone.market import capacity, ftr, legacy, publication
+from isosim.isone.market.registry import Registry
+from isosim.isone.webservices import offers
+from isosim.isone.webservices.catalogue import Template
+from isosim.isone.webservices.codec import Item, Many, Ref
+from isosim.isone.webservices.feeds import Answer, BadRequest, Feed, parse_month
 
 
 def _period(params: dict[str, str]) -> int:

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Protocol
 from xml.sax.saxutils import escape, quoteattr
 
-from app.isone.eastern import EASTERN
+from isosim.isone.eastern import EASTERN
 
 NAMESPACE = "http://WEBSERV.iso-ne.com"
 XML_TYPE = "application/xml"

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
-from app.core import bounded
-from app.isone.eastern import EASTERN
-from app.isone.market import prices, system
-from app.isone.market.publication import (
+from isosim.core import bounded
+from isosim.isone.eastern import EASTERN
+from isosim.isone.market import prices, system
+from isosim.isone.market.publication import (
     FIFTEEN,
     FIVE,
     FIVE_MINUTE_LAG,
@@ -27,10 +27,10 @@ from app.isone.market.publication import (
     published_at,
     series,
 )
-from app.isone.market.registry import Location, Registry
-from app.isone.market.system import SNAPSHOT_SECOND
-from app.isone.webservices.catalogue import Template
-from app.isone.webservices.codec import Item, Ref
+from isosim.isone.market.registry import Location, Registry
+from isosim.isone.market.system import SNAPSHOT_SECOND
+from isosim.isone.webservices.catalogue import Template
+from isosim.isone.webservices.codec import Item, Ref
 
 
 class BadRequest(Exception):

@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
-from app.isone.eastern import hour_ending
-from app.isone.market import bids, fleet, publication
-from app.isone.market.publication import local_day
-from app.isone.market.registry import Registry
-from app.isone.webservices.catalogue import Template
-from app.isone.webservices.codec import Item
-from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_day
+from isosim.isone.eastern import hour_ending
+from isosim.isone.market import bids, fleet, publication
+from isosim.isone.market.publication import local_day
+from isosim.isone.market.registry import Registry
+from isosim.isone.webservices.catalogue import Template
+from isosim.isone.webservices.codec import Item
+from isosim.isone.webservices.feeds import Answer, BadRequest, Feed, parse_day
 
 PUBLISHED_AT = timedelta(hours=6)  # on the publication day, local ([I])
 

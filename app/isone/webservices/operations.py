@@ -9,14 +9,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
-from app.core import bounded
-from app.isone.eastern import hour_ending
-from app.isone.market import constraints, daas, outlook, prices, publication, regulation, system
-from app.isone.market.publication import FIFTEEN, FIVE, FIVE_MINUTE_LAG, HOUR, local_day
-from app.isone.market.registry import Registry
-from app.isone.webservices.catalogue import Template
-from app.isone.webservices.codec import Item
-from app.isone.webservices.feeds import (
+from isosim.core import bounded
+from isosim.isone.eastern import hour_ending
+from isosim.isone.market import constraints, daas, outlook, prices, publication, regulation, system
+from isosim.isone.market.publication import FIFTEEN, FIVE, FIVE_MINUTE_LAG, HOUR, local_day
+from isosim.isone.market.registry import Registry
+from isosim.isone.webservices.catalogue import Template
+from isosim.isone.webservices.codec import Item
+from isosim.isone.webservices.feeds import (
     Answer,
     BadRequest,
     Feed,

@@ -14,14 +14,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from app.core import database, http
-from app.core.pipeline import BASE_KEY, IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
-from app.core.runtime import Runtime
-from app.core.services import Service, section
-from app.isone.emarket import results as emarket
-from app.isone.market import fleet
-from app.isone.market.registry import Registry, registry
-from app.isone.webservices import auctions, catalogue, codec, feeds, offers, operations, settlements
+from isosim.core import database, http
+from isosim.core.pipeline import BASE_KEY, IDENTITY_ERROR_KEY, IDENTITY_KEY, realm_of
+from isosim.core.runtime import Runtime
+from isosim.core.services import Service, section
+from isosim.isone.emarket import results as emarket
+from isosim.isone.market import fleet
+from isosim.isone.market.registry import Registry, registry
+from isosim.isone.webservices import auctions, catalogue, codec, feeds, offers, operations, settlements
 
 MOUNT = "/api/v1.1"
 # The modules that answer the catalogue's templates, each with feed_for(template) -> feed or None.

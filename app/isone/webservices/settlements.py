@@ -11,14 +11,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
-from app.core import bounded
-from app.isone.eastern import EASTERN, hour_ending
-from app.isone.market import legacy, prices, publication, settlement, system
-from app.isone.market.registry import Registry
-from app.isone.webservices import feeds
-from app.isone.webservices.catalogue import Template
-from app.isone.webservices.codec import Item
-from app.isone.webservices.feeds import Answer, BadRequest, Feed, parse_day, parse_month
+from isosim.core import bounded
+from isosim.isone.eastern import EASTERN, hour_ending
+from isosim.isone.market import legacy, prices, publication, settlement, system
+from isosim.isone.market.registry import Registry
+from isosim.isone.webservices import feeds
+from isosim.isone.webservices.catalogue import Template
+from isosim.isone.webservices.codec import Item
+from isosim.isone.webservices.feeds import Answer, BadRequest, Feed, parse_day, parse_month
 
 DAY_SETTLED = timedelta(days=7)
 MONTH_SETTLED_ON = 10  # the day of the following month

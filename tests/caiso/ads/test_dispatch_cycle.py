@@ -17,7 +17,7 @@ from lxml import etree
 from zeep.exceptions import Fault
 from zeep.transports import Transport
 
-from app.caiso import catalogue
+from isosim.caiso import catalogue
 
 REGISTRY = Path(__file__).resolve().parents[3] / "fixtures" / "caiso-production" / "market" / "resources.csv"
 

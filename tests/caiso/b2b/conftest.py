@@ -24,13 +24,13 @@ from requests_toolbelt.multipart.decoder import MultipartDecoder
 from zeep.plugins import Plugin
 from zeep.transports import Transport
 
-from app.caiso import catalogue
-from app.caiso.b2b import spec
-from app.caiso.b2b.schemas import Plan, plan
-from app.caiso.soap import attachments
-from app.caiso.soap.envelope import SOAP_ENV, STANDARD_OUTPUT
-from app.caiso.soap.security import header_element, sign
-from app.core.packs import User
+from isosim.caiso import catalogue
+from isosim.caiso.b2b import spec
+from isosim.caiso.b2b.schemas import Plan, plan
+from isosim.caiso.soap import attachments
+from isosim.caiso.soap.envelope import SOAP_ENV, STANDARD_OUTPUT
+from isosim.caiso.soap.security import header_element, sign
+from isosim.core.packs import User
 from tests.caiso.soap.conftest import ALPHA, NOW, cert, credentials
 
 PACKS = {

@@ -9,7 +9,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from app.caiso.b2b import spec
+from isosim.caiso.b2b import spec
 from tests.caiso.b2b.conftest import (
     OUT,
     call,

@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from app.caiso.b2b import spec
-from app.caiso.soap import attachments
-from app.caiso.soap.envelope import SOAP_ENV
-from app.caiso.soap.security import header_element, sign
+from isosim.caiso.b2b import spec
+from isosim.caiso.soap import attachments
+from isosim.caiso.soap.envelope import SOAP_ENV
+from isosim.caiso.soap.security import header_element, sign
 from tests.caiso.b2b.conftest import (
     OUT,
     call,

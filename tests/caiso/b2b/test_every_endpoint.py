@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from app.caiso import catalogue
-from app.caiso.b2b import spec
-from app.caiso.b2b.schemas import plan
-from app.core.packs import User
+from isosim.caiso import catalogue
+from isosim.caiso.b2b import spec
+from isosim.caiso.b2b.schemas import plan
+from isosim.core.packs import User
 from tests.caiso.b2b.conftest import (
     b2b_endpoints,
     call,

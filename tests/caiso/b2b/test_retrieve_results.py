@@ -14,8 +14,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from app.caiso.b2b.schemas import plan
-from app.core.packs import User
+from isosim.caiso.b2b.schemas import plan
+from isosim.core.packs import User
 from tests.caiso.b2b.conftest import (
     OUT,
     RESULTS_DAY,

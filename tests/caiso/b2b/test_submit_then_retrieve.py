@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from app.caiso.b2b import spec
-from app.caiso.b2b.schemas import plan
+from isosim.caiso.b2b import spec
+from isosim.caiso.b2b.schemas import plan
 from tests.caiso.b2b.conftest import (
     b2b_endpoints,
     call,

@@ -200,7 +200,7 @@ def test_nothing_can_be_cancelled_after_the_close(market: Market) -> None:
 
 
 def test_trades_are_taken_in_the_same_window(market: Market) -> None:
-    from app.caiso.b2b import spec
+    from isosim.caiso.b2b import spec
     from tests.caiso.b2b.conftest import sample_record
 
     name = "SubmitRawTradeSet_SIBR_AP"

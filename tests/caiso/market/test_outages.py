@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.caiso.b2b.schemas import plan
+from isosim.caiso.b2b.schemas import plan
 from tests.caiso.b2b.conftest import document, endpoint, output, records, result_of, returned, sample_request
 from tests.caiso.market.conftest import (
     AFTER_THE_DAY,

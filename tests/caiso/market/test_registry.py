@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.packs import PackError
-from app.core.state import load_pack
-from app.main import STATE_MODELS
+from isosim.core.packs import PackError
+from isosim.core.state import load_pack
+from isosim.main import STATE_MODELS
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 

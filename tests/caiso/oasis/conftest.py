@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from app.core import xml
+from isosim.core import xml
 from tests.conftest import make_client
 
 HOST = {"Host": "oasis.caiso.com"}

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from app.caiso.oasis.catalogue import SINGLE_REPORTS
+from isosim.caiso.oasis.catalogue import SINGLE_REPORTS
 from tests.caiso.oasis.conftest import NS, ONE_DAY, fetch
 
 PARAMS = {

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from app.caiso.soap.attachments import ISO_ATTACHMENT, encode
-from app.caiso.soap.envelope import SOAP_ENV
-from app.caiso.soap.security import header_element, sign
-from app.core.packs import User
+from isosim.caiso.soap.attachments import ISO_ATTACHMENT, encode
+from isosim.caiso.soap.envelope import SOAP_ENV
+from isosim.caiso.soap.security import header_element, sign
+from isosim.core.packs import User
 from tests.conftest import CAISO_SOAP_NOW
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"

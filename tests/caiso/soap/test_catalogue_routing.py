@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.caiso import catalogue
-from app.caiso.soap.routes import HANDLERS
+from isosim.caiso import catalogue
+from isosim.caiso.soap.routes import HANDLERS
 from tests.caiso.soap.conftest import BID_RESULTS, cert, envelope, fault
 
 PACKS = {

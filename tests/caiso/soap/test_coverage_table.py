@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.caiso.catalogue.coverage import operations, table
+from isosim.caiso.catalogue.coverage import operations, table
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from app.caiso.soap.routes import HANDLERS, WSDLS
-from app.core.packs import User
+from isosim.caiso.soap.routes import HANDLERS, WSDLS
+from isosim.core.packs import User
 from tests.caiso.soap.conftest import BID_RESULTS, CHARLIE_SUBJECT, NOW, SANDBOX, cert, envelope, fault
 
 URL = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"

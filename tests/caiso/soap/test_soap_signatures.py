@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from app.caiso.soap.security import WSU, sign
+from isosim.caiso.soap.security import WSU, sign
 from tests.caiso.soap.conftest import BID_RESULTS, MARKET_AWARDS, SANDBOX, cert, credentials, envelope, fault
 
 STRICT = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"

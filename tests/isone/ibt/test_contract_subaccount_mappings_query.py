@@ -298,3 +298,11 @@ def test_first_value_of_a_repeated_parameter_counts_and_unknown_parameters_are_i
     client: TestClient,
 ) -> None:
     assert fetch(client, "limit=5&limit=50&foo=bar")[1] == expected(lambda v: True)[:5]
+
+
+def test_a_nul_character_in_a_text_filter_is_a_bad_request(client: TestClient) -> None:
+    # No id or name holds one (and PostgreSQL cannot compare it): 400, never a 500.
+    for name in ("subaccount_id", "subaccount_name", "reference_id", "contract_id", "start_date"):
+        answer = client.get(f"{IBT}/1/contractSubaccountMappings", params={name: "A\x00"})
+        assert answer.status_code == 400, name
+        assert answer.text.startswith("Bad Request: ")

@@ -47,8 +47,8 @@ def _published(client: TestClient) -> dict[tuple[int, str], list[tuple[str, floa
 
 @pytest.fixture(scope="module")
 def august(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int, str], list[tuple[str, float]]]:
-    from app.core.settings import Settings
-    from app.main import create_app
+    from isosim.core.settings import Settings
+    from isosim.main import create_app
 
     database = tmp_path_factory.mktemp("august") / "isosim.sqlite3"
     app = create_app(Settings(database_url=f"sqlite:///{database}", clock_frozen_at="2021-09-15T12:00:00Z"))
