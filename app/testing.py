@@ -22,7 +22,8 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +43,12 @@ class Server:
     url: str
     control: Control
     clock: str | None = None  # where each test's clock starts (None: real time)
-    _stop: Any = field(default=None, repr=False)
+    _stop: Callable[[], None] | None = field(default=None, repr=False)
+
+    def stop(self) -> None:
+        """Stop the server if this process started it (one found at a URL keeps running)."""
+        if self._stop is not None:
+            self._stop()
 
 
 @dataclass
@@ -98,7 +104,8 @@ def _option(config: Any, name: str) -> Any:
 
 
 def start(packs: list[str] | None = None, folder: Path | None = None, **settings: Any) -> Server:
-    """Start isosim in this process, in a thread, on a free port; `Server._stop()` stops it."""
+    """Start isosim in this process, in a thread, on a free port (settings as `Settings` takes them;
+    a temporary SQLite file unless `database_url` says otherwise); `Server.stop()` stops it."""
     import tempfile
 
     import uvicorn
@@ -119,7 +126,7 @@ def start(packs: list[str] | None = None, folder: Path | None = None, **settings
     while not server.started:
         if not thread.is_alive():
             raise RuntimeError("isosim did not start (see the log above)")
-        threading.Event().wait(0.01)
+        time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     url = f"http://127.0.0.1:{port}"
 
@@ -150,7 +157,7 @@ def _server(request: Any) -> Iterator[Server]:
     try:
         yield server
     finally:
-        server._stop()
+        server.stop()
 
 
 _NAME = re.compile(r"[^A-Za-z0-9_.-]+")

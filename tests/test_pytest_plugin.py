@@ -51,7 +51,7 @@ def test_workers_sharing_one_server_are_isolated_by_tenants(tmp_path: Path) -> N
         assert server.control.faults() == []
         assert server.control.clock()["mode"] == "real"
     finally:
-        server._stop()
+        server.stop()
 
 
 @pytest.mark.parametrize("worker", [None, "gw0", "gw1"])

@@ -42,6 +42,7 @@ OFFER_ATTRIBUTES = {
     "useOfferSlope": "use_offer_slope",
     "useStartupNoLoad": "use_startup_no_load",
     "fuelType": "fuel_type",
+    "fuelBlend": "fuel_blend",
     "fuelPriceAdjustment": "fuel_price_adjustment",
 }
 DARD_ATTRIBUTES = {"useOfferSlope": "use_offer_slope", "rampRate": "ramp_rate"}
@@ -135,6 +136,12 @@ def read(body: bytes, kind: str) -> Submission:
                 )
                 for s in hour.iterchildren(_Q + "Segment")
             ]
+            ramps = [
+                (float(Decimal(r.get("MW"))), float(Decimal(r.get("rate"))))
+                for r in hour.iterchildren(_Q + "RampRate")
+            ]
+            if ramps:
+                values["ramp_curve"] = ramps
             hours.append(
                 HourIn(hour.get("time"), values, segments if segments or kind != "scheduledetail" else None)
             )
@@ -265,6 +272,8 @@ def profile_document(
                 segment = _element(element, "Segment", MW=number(mw))
                 if price is not None:
                     segment.set("price", number(price))
+            for mw, rate in hour.values.get("ramp_curve") or ():  # type: ignore[union-attr]
+                _element(element, "RampRate", MW=number(mw), rate=number(rate))
     return _document(root)
 
 

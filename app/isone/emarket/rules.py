@@ -51,18 +51,21 @@ OFFER_FIELDS = (
     "intermediate_startup",
     "hot_startup",
     "ramp_rate",
+    "ramp_curve",
     "claim10",
     "claim30",
     "use_offer_slope",
     "use_startup_no_load",
     "fuel_type",
+    "fuel_blend",
     "fuel_price_adjustment",
 )
 # What a real-time re-offer may change (seed 003 "Intraday Reoffer Capability"); the rest is
 # redeclared by phone to the control room.
-REOFFERABLE = {"segments", *COSTS, "use_offer_slope", "use_startup_no_load", "fuel_type"}
+REOFFERABLE = {"segments", *COSTS, "use_offer_slope", "use_startup_no_load", "fuel_type", "fuel_blend"}
 REOFFERABLE |= {"fuel_price_adjustment"}  # hourly participant-submitted FPAs (seed 003 appendix A)
-DARD_FIELDS = ("use_offer_slope", "ramp_rate")
+DARD_FIELDS = ("use_offer_slope", "ramp_rate", "ramp_curve")
+MAX_RAMP_PAIRS = 10  # [I]: as many as price/MW pairs
 FUEL_TYPES = {
     "gas cc": "NATURAL_GAS",
     "gas ct": "NATURAL_GAS",
@@ -162,6 +165,16 @@ def _segments(text: str) -> list[tuple[float | None, float]]:
         return []
 
 
+def _pairs(text: str | None) -> list[tuple[float, float]] | None:
+    """Stored ramp rate/MW pairs (None: a single ramp rate); a snapshot's malformed ones read as none."""
+    if text is None:
+        return None
+    try:
+        return [(float(mw), float(rate)) for mw, rate in json.loads(text)][:50]
+    except (ValueError, TypeError):
+        return None
+
+
 def _standing_offers(registry: Registry, day: date) -> dict[tuple[int, datetime], fleet.Offer]:
     return {(o.generator.asset, o.begin): o for o in fleet.day_ahead_offers(registry, day)}
 
@@ -181,6 +194,7 @@ def standing(registry: Registry, unit: Asset, day: date) -> dict[datetime, tuple
                 "segments": list(bid.segments) if bid else [(0.0, unit.eco_max)],
                 "use_offer_slope": False,
                 "ramp_rate": round(unit.eco_max / 5, 1),
+                "ramp_curve": None,
             }
             schedule = {
                 "status": bid.status if bid else "UNAVAILABLE",
@@ -213,6 +227,8 @@ def standing(registry: Registry, unit: Asset, day: date) -> dict[datetime, tuple
             "use_offer_slope": False,
             "use_startup_no_load": True,
             "fuel_type": unit.fuel_type,
+            "fuel_blend": None,
+            "ramp_curve": None,
             "fuel_price_adjustment": None,
         }
         schedule = {
@@ -238,6 +254,7 @@ def _stored_offers(
     for row in rows:
         values = {name: getattr(row, name) for name in OFFER_FIELDS}
         values["segments"] = _segments(row.segments)
+        values["ramp_curve"] = _pairs(row.ramp_curve)
         found[(row.asset_id, row.market, row.begin.replace(tzinfo=UTC))] = values
     return found
 
@@ -550,12 +567,14 @@ def _unit_rows(
                             begin,
                         )
             judge.curve(merged["segments"], settings, name, begin, falling=unit.dard)
+            _check_ramps(judge, merged.get("ramp_curve"), name, begin)
             if not unit.dard:
                 _check_generator(judge, unit, merged, current, refs, begin, market)
             fields = DARD_FIELDS if unit.dard else OFFER_FIELDS
             row = {f: merged.get(f) for f in fields}
             row.update({f: False for f in ("use_offer_slope", "use_startup_no_load") if row.get(f) is None})
             row["segments"] = json.dumps(merged["segments"])
+            row["ramp_curve"] = json.dumps(row["ramp_curve"]) if row.get("ramp_curve") else None
             offers.append(({"asset_id": unit.asset_id, "market": market, "begin": naive(begin)}, row))
     return {offer_hour: offers, schedule_hour: schedules, unit_day: dailies}
 
@@ -635,6 +654,11 @@ def _check_generator(
                     name,
                     begin,
                 )
+    blend = merged.get("fuel_blend")
+    if blend is not None and not unit.dual_fuel:
+        judge.error("E161", f"unit {name!r} is not dual fuel: it has no fuel blend", name, begin)
+    elif blend is not None and blend > 100:
+        judge.error("E161", f"fuel blend {blend:g}% is more than 100%", name, begin)
     fuel = merged.get("fuel_type")
     if fuel is not None and fuel != unit.fuel_type and not (unit.dual_fuel and fuel in DUAL_FUELS):
         judge.error(
@@ -645,6 +669,21 @@ def _check_generator(
         )
     if market == "DA":
         _claims(judge, unit, merged, begin)
+
+
+def _check_ramps(judge: _Judge, pairs: list[tuple[float, float]] | None, name: str, begin: datetime) -> None:
+    """Ramp rate/MW pairs (seed 003): at most 10, MW rising from one to the next, rates positive."""
+    if not pairs:
+        return
+    if len(pairs) > MAX_RAMP_PAIRS:
+        judge.error("E125", f"{len(pairs)} ramp rate/MW pairs; at most {MAX_RAMP_PAIRS}", name, begin)
+        return
+    for n, (mw, rate) in enumerate(pairs):
+        if rate <= 0 or (n and mw <= pairs[n - 1][0]):
+            judge.error(
+                "E125", "ramp rate/MW pairs need positive rates and MW rising from pair to pair", name, begin
+            )
+            return
 
 
 def _claims(judge: _Judge, unit: Asset, merged: Values, begin: datetime) -> None:

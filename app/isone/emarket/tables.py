@@ -97,11 +97,13 @@ offer_hour = Table(
     Column("intermediate_startup", String(5)),
     Column("hot_startup", String(5)),
     Column("ramp_rate", Float, info=MW),  # MW/min
+    Column("ramp_curve", String(1000)),  # JSON [[MW, MW/min], ...]: ramp rate/MW pairs, or None
     Column("claim10", Float, info=MW),
     Column("claim30", Float, info=MW),
     Column("use_offer_slope", Boolean, nullable=False),
     Column("use_startup_no_load", Boolean, nullable=False),
     Column("fuel_type", String(20)),
+    Column("fuel_blend", Float, info={"range": (0, 100)}),  # % of the second fuel (dual-fuel units)
     Column("fuel_price_adjustment", Float, info={"range": (0, 10**4)}),  # $/MMBtu, None: none
     *submitted(),
     ForeignKeyConstraint(["realm", "asset_id"], ["emarket_asset.realm", "emarket_asset.asset_id"]),

@@ -177,6 +177,12 @@ def test_dard_bids_fall_in_price_as_mw_rise(client: TestClient) -> None:
     assert submit(client, "supplyoffer", offers({PUMPS: [hour(MIDNIGHT, [(30, 91)])]})).codes() == {"E101"}
     bids = unit_hours(document(client, f"dardbid?day={STAMP}"), PUMPS)
     assert segments_of(bids[0]) == [(30.0, 40.0), (25.0, 91.0)] and bids[0].get("source") == "SUBMITTED"
+    ramped = bid([(30, 40), (25, 91)]).replace(
+        b"</Hour>", b'<RampRate MW="0" rate="9"/><RampRate MW="40" rate="6"/></Hour>'
+    )
+    assert submit(client, "dardbid", ramped).status == "ACCEPTED"
+    stored = unit_hours(document(client, f"dardbid?day={STAMP}"), PUMPS)[0]
+    assert [r.get("rate") for r in stored.iterfind("{*}RampRate")] == ["9", "6"]
 
 
 def test_the_readme_example_is_accepted_as_written(client: TestClient) -> None:
@@ -190,3 +196,41 @@ def test_the_readme_example_is_accepted_as_written(client: TestClient) -> None:
     stored = _hour(client, CC)
     assert segments_of(stored) == [(-5.0, 77.0), (31.5, 150.0), (48.0, 193.0)]
     assert stored.get("fuelPriceAdjustment") == "5.1"
+
+
+def _with_ramps(
+    unit: str, pairs: list[tuple[float, float]], market: str = "DA", **attributes: object
+) -> bytes:
+    ramps = "".join(f'<RampRate MW="{mw}" rate="{rate}"/>' for mw, rate in pairs)
+    segment = '<Segment MW="57" price="44"/>' if unit == CT else '<Segment MW="193" price="44"/>'
+    written = "".join(f' {k}="{v}"' for k, v in attributes.items())
+    return offers({unit: [f'<Hour time="{MIDNIGHT}"{written}>{segment}{ramps}</Hour>']}, market=market)
+
+
+def test_ramp_rate_mw_pairs_rise_in_mw_with_positive_rates(client: TestClient) -> None:
+    clock(client, BEFORE_CLOSE)
+    assert submit(client, "supplyoffer", _with_ramps(CC, [(77, 2.5), (150, 4.0)])).status == "ACCEPTED"
+    stored = _hour(client, CC)
+    assert [(float(r.get("MW")), float(r.get("rate"))) for r in stored.iterfind("{*}RampRate")] == [
+        (77.0, 2.5),
+        (150.0, 4.0),
+    ]
+    assert submit(client, "supplyoffer", _with_ramps(CC, [(150, 2.5), (77, 4.0)])).codes() == {"E125"}
+    assert submit(client, "supplyoffer", _with_ramps(CC, [(77, 0)])).codes() == {"E125"}
+    eleven = [(10 * (n + 1), 1.0) for n in range(11)]
+    assert submit(client, "supplyoffer", _with_ramps(CC, eleven)).codes() == {"E125"}
+    # physical: redeclared by phone in real time, not re-offered
+    clock(client, "2026-03-10T23:00:00Z")
+    assert submit(client, "supplyoffer", _with_ramps(CC, [(77, 3.0)], market="RT")).codes() == {"E112"}
+
+
+def test_a_dual_fuel_unit_offers_its_fuel_blend(client: TestClient) -> None:
+    clock(client, BEFORE_CLOSE)
+    assert (
+        submit(client, "supplyoffer", _with_ramps(CT, [], fuelType="OIL", fuelBlend=20)).status == "ACCEPTED"
+    )
+    assert _hour(client, CT).get("fuelBlend") == "20"
+    assert submit(client, "supplyoffer", _with_ramps(CT, [], fuelBlend=100.5)).codes() == {"E161"}
+    assert submit(client, "supplyoffer", _with_ramps(CC, [], fuelBlend=10)).codes() == {"E161"}  # gas only
+    clock(client, "2026-03-10T23:00:00Z")  # the blend is re-offered with the fuel type
+    assert submit(client, "supplyoffer", _with_ramps(CT, [], market="RT", fuelBlend=35)).status == "ACCEPTED"
