@@ -139,6 +139,21 @@ def snapshot_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def conformance_report(args: argparse.Namespace) -> int:
+    if not args.identity and not args.client:
+        raise SystemExit("isosim: conformance report: name the caller with --identity or --client")
+    body = _run(
+        lambda: _client(args).conformance(args.identity, args.client, args.pack, args.format),
+        "conformance report",
+    )
+    if args.output:
+        Path(args.output).write_bytes(body)
+        print(f"wrote the {args.format} report to {args.output}")
+    else:
+        sys.stdout.buffer.write(body + b"\n")
+    return 0
+
+
 def sign(args: argparse.Namespace) -> int:
     """Sign a SOAP message as a pack user's CAISO client would (test keys shipped in the pack)."""
     from datetime import UTC, datetime
@@ -272,6 +287,21 @@ def build_parser() -> argparse.ArgumentParser:
     sign_parser.add_argument("--at", metavar="INSTANT", help="the header's Created instant (default now)")
     sign_parser.add_argument("--pack-dir", action="append", help="extra folder holding packs (repeatable)")
     sign_parser.set_defaults(handler=sign)
+    conformance_parser = commands.add_parser(
+        "conformance", help="how a client behaved (a running server's report)"
+    )
+    conformance_commands = conformance_parser.add_subparsers(dest="conformance_command", required=True)
+    report_parser = conformance_commands.add_parser(
+        "report",
+        help="a caller's conformance report",
+        description="Each rule's verdict for a caller (pass, fail, not-exercised), with its evidence.",
+    )
+    _client_flags(report_parser)
+    report_parser.add_argument("--identity", help="the pack user whose requests to judge")
+    report_parser.add_argument("--client", help="or the caller's address (anonymous services: OASIS)")
+    report_parser.add_argument("--format", choices=("json", "html", "junit"), default="json")
+    report_parser.add_argument("-o", "--output", help="write the report here (default: standard output)")
+    report_parser.set_defaults(handler=conformance_report)
     return parser
 
 

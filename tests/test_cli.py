@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from isosim.cli import main
-from tests.conftest import IBT
+from tests.conftest import IBT, as_customer
 
 HISTORY = f"{IBT}/1/contractSubaccountMappings/999999"
 
@@ -60,6 +60,7 @@ def test_a_server_that_cannot_be_reached_is_a_clear_error() -> None:
         ["snapshot", "export"],
         ["snapshot", "import"],
         ["sign"],
+        ["conformance", "report"],
     ],
 )
 def test_every_command_explains_itself(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,3 +102,17 @@ def test_sign_makes_a_message_a_strict_pack_accepts(client, tmp_path: Path, caps
     assert (
         client.post(url, content=tampered, headers={"Content-Type": "text/xml", **cert()}).status_code == 500
     )
+
+
+def test_conformance_report_writes_html_and_junit(live_servers: list[str], tmp_path: Path) -> None:
+    base = live_servers[0]
+    assert httpx.get(f"{base}{IBT}/2/subaccounts", headers=as_customer(1)).status_code == 403
+    page = tmp_path / "report.html"
+    command = ["conformance", "report", "--url", base, "--identity", "xyz-ibt"]
+    assert main([*command, "--format", "html", "-o", str(page)]) == 0
+    assert "IBT-3" in page.read_text() and "fail" in page.read_text()
+    junit = tmp_path / "report.xml"
+    assert main([*command, "--format", "junit", "-o", str(junit)]) == 0
+    assert b"<testsuite" in junit.read_bytes()
+    with pytest.raises(SystemExit, match="--identity or --client"):
+        main(["conformance", "report", "--url", base])

@@ -38,6 +38,11 @@ class Control:
 
     def call(self, verb: str, path: str, body: object = None, query: dict[str, object] | None = None) -> Any:
         """One control call: JSON in and out (None for an empty answer); raises ControlError."""
+        text = self.raw(verb, path, body, query)
+        return json.loads(text) if text else None
+
+    def raw(self, verb: str, path: str, body: object = None, query: dict[str, object] | None = None) -> bytes:
+        """One control call, its answer's bytes as they came; raises ControlError."""
         wanted = {k: str(v) for k, v in (query or {}).items() if v is not None}
         target = f"{self.url}/_isosim{path}" + (f"?{urllib.parse.urlencode(wanted)}" if wanted else "")
         data = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else None
@@ -47,12 +52,11 @@ class Control:
         request = urllib.request.Request(target, data=data, method=verb, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                text = response.read()
+                return response.read()
         except urllib.error.HTTPError as error:
             raise ControlError(error.code, error.read().decode(errors="replace")) from None
         except OSError as error:
             raise ControlError(0, f"cannot reach {self.url}: {error}") from None
-        return json.loads(text) if text else None
 
     # --- the server -------------------------------------------------------------------------------
 
@@ -138,6 +142,25 @@ class Control:
 
     def clear_journal(self) -> int:
         return self.call("DELETE", "/journal")["cleared"]
+
+    # --- conformance ------------------------------------------------------------------------------
+
+    def conformance(
+        self,
+        identity: str | None = None,
+        client: str | None = None,
+        pack: str | None = None,
+        format: str = "json",
+    ) -> bytes:
+        """A caller's conformance report (json, html or junit), as the server wrote it."""
+        query = {
+            "identity": identity,
+            "client": client,
+            "pack": pack,
+            "tenant": self.tenant,
+            "format": format,
+        }
+        return self.raw("GET", "/conformance", query=query)
 
 
 def _instant(at: datetime | str) -> str:

@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
 from isosim.control.guard import guard
-from isosim.core import database, http
+from isosim.core import clock, database, http
 from isosim.core.faults import FaultSpec
 from isosim.core.journal import Filter
 from isosim.core.runtime import Runtime
@@ -61,6 +62,40 @@ def ready(request: Request) -> dict[str, object]:
         log.warning("readiness check failed: %s", exc)
         raise HTTPException(503, f"database unreachable ({type(exc).__name__})") from None
     return {"status": "ready", "packs": list(runtime.packs), "database": runtime.engine.dialect.name}
+
+
+@router.get("/conformance", summary="How a caller behaved: each conformance rule pass, fail or not-exercised")
+def conformance(
+    request: Request,
+    identity: str | None = Query(None, description="the pack user whose requests to judge"),
+    client: str | None = Query(None, description="or the caller's address (anonymous services: OASIS)"),
+    pack: str | None = None,
+    tenant: str | None = None,
+    since: datetime | None = Query(None, description="only requests from this instant (simulated clock)"),
+    format: str = Query("json", pattern="^(json|html|junit)$"),
+) -> Response:
+    from isosim.conformance import report, rules
+    from isosim.services import SERVICES
+
+    runtime = _runtime(request)
+    if identity is None and client is None:
+        raise HTTPException(422, "name the caller: identity=<pack user> or client=<address>")
+    names = _pack_names(runtime, pack)
+    where = Filter(pack=pack, tenant=_tenant(tenant, None), identity=identity)
+    entries = [
+        e
+        for e in runtime.journal.select(where)
+        if (client is None or e.client == client) and (since is None or e.time >= clock.utc(since))
+    ]
+    served = {s.name for s in SERVICES for name in names if s.served(runtime.packs[name])}
+    limits = [runtime.packs[name].manifest.settings.rate_limit_seconds for name in names]
+    context = rules.Context(next((limit for limit in limits if limit), None))
+    found = report.document(identity, client, pack, tenant, rules.evaluate(entries, context, served))
+    if format == "html":
+        return Response(report.html(found), media_type="text/html; charset=utf-8")
+    if format == "junit":
+        return Response(report.junit(found), media_type="application/xml")
+    return JSONResponse(found)
 
 
 @router.get("/metrics", summary="Prometheus metrics of this process (text exposition format)")

@@ -30,6 +30,16 @@ class Entry:
     fault: str | None  # the id of the fault rule that acted on the request
     request_body: str | None
     response_body: str | None
+    # What conformance rules read (app/conformance): the service that answered, real time (clients
+    # pause in real time), the caller's address, the media types it named, a digest of its body, and
+    # findings services noted while answering: (rule id, passed, message).
+    service: str = ""
+    real_time: float = 0.0
+    client: str | None = None
+    content_type: str | None = None
+    accept: str | None = None
+    body_digest: str | None = None
+    findings: tuple[tuple[str, bool, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -37,7 +47,7 @@ class Entry:
     @property
     def size(self) -> int:
         """Roughly what the entry holds in memory, in bytes: its texts plus a fixed overhead."""
-        texts = (self.pack, self.tenant, self.identity, self.path, self.query, self.fault)
+        texts = (self.pack, self.tenant, self.identity, self.path, self.query, self.fault, self.accept)
         bodies = (self.request_body, self.response_body)
         return ENTRY_OVERHEAD + sum(len(t) for t in (*texts, *bodies) if t)
 

@@ -13,10 +13,12 @@ makes no tenant. Fault rules naming an operation fire once the service has named
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
@@ -316,8 +318,8 @@ class Pipeline:
         pack = scope.get(PACK_KEY)
         status = 0 if firing and firing.fault.spec.action == "drop" else recorder.status
         elapsed = time.perf_counter() - started
+        mounted = self._mounted(scope["path"])
         if self.runtime.metrics is not None:
-            mounted = self._mounted(scope["path"])
             self.runtime.metrics.observe(
                 mounted.service.name if mounted else "",
                 scope.get(OPERATION_KEY),
@@ -340,7 +342,27 @@ class Pipeline:
             fault=firing.fault.id if firing else None,
             request_body=journal.body(recorder.request_body),
             response_body=journal.body(recorder.response_body),
+            service=mounted.service.name if mounted else "",
+            real_time=time.time(),
+            client=scope["client"][0] if scope.get("client") else None,
+            content_type=_header(scope, b"content-type"),
+            accept=_header(scope, b"accept"),
+            body_digest=recorder.body_digest,
+            findings=tuple(scope.get(NOTES_KEY, {}).get("findings", ())),
         )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    found = next((v for k, v in scope["headers"] if k == name), None)
+    return found[:200].decode("latin-1") if found is not None else None
+
+
+def note(scope: Scope, rule: str, passed: bool, message: str) -> None:
+    """A service's finding about how a client behaved (a conformance rule's evidence), journaled
+    with the request."""
+    notes = scope.get(NOTES_KEY)
+    if notes is not None:
+        notes.setdefault("findings", []).append((rule, passed, message))
 
 
 async def _no_body() -> Message:
@@ -356,15 +378,23 @@ class _Recorder:
         self.status = 0
         self.request_body = b""
         self.response_body = b""
+        self._digest: Any = None  # of the whole request body, for conformance (a resent document)
+
+    @property
+    def body_digest(self) -> str | None:
+        return self._digest.hexdigest() if self._digest is not None else None
 
     def wrap_receive(self, receive: Receive) -> Receive:
-        if not self._keep:
-            return receive
-
         async def recording() -> Message:
             message = await receive()
-            if message["type"] == "http.request" and len(self.request_body) < self._keep:
-                self.request_body += message.get("body", b"")[: self._keep - len(self.request_body)]
+            if message["type"] == "http.request":
+                body = message.get("body", b"")
+                if body:
+                    if self._digest is None:
+                        self._digest = hashlib.blake2b(digest_size=16)
+                    self._digest.update(body)
+                if len(self.request_body) < self._keep:
+                    self.request_body += body[: self._keep - len(self.request_body)]
             return message
 
         return recording

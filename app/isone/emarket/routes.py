@@ -21,7 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from isosim.core import bounded, database, http, xml
-from isosim.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, PACK_KEY, realm_of
+from isosim.core.pipeline import IDENTITY_ERROR_KEY, IDENTITY_KEY, PACK_KEY, note, realm_of
 from isosim.core.runtime import Runtime
 from isosim.core.services import Service, section
 from isosim.isone.emarket import codec, results, rules, tables
@@ -155,6 +155,13 @@ class EMarket:
             outcome = rules.submit(
                 conn, realm, market, settings, customer, user, submission, self.runtime.clock.now()
             )
+        codes = sorted({m.code for m in outcome.messages if m.severity == "ERROR"})
+        note(
+            request.scope,
+            "EMKT-2",
+            outcome.status != rules.REJECTED,
+            f"{outcome.status} {' '.join(codes)}".strip(),
+        )
         market_name = submission.market if path in ("supplyoffer", "dardbid") else None
         return _xml(codec.submit_response(outcome.status, submission.day, market_name, outcome.messages))
 

@@ -1,0 +1,1 @@
+"""Conformance: how a client of an ISO service behaved, judged from what isosim saw."""

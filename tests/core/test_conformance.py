@@ -1,0 +1,126 @@
+"""Conformance reports: a well-behaved and a misbehaving client of each service get the verdicts they
+should, with the requests that show it, as JSON, a printable HTML page and JUnit XML."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from tests.conftest import IBT, IBT_CONTENT_TYPE, IBT_MEDIA_TYPE, as_customer, make_client, sample
+from tests.isone.emarket.conftest import BEFORE_CLOSE, DAY, SANDBOX, XYZ, hour, offers
+
+VERSIONED = {**as_customer(1), "Accept": IBT_MEDIA_TYPE}
+
+
+def _report(http: TestClient, **query: str) -> dict[str, dict]:
+    answer = http.get("/_isosim/conformance", params=query)
+    assert answer.status_code == 200, answer.text
+    return {rule["id"]: rule for rule in answer.json()["rules"]}
+
+
+def _post(client: TestClient, body: bytes, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    return client.post(f"{IBT}/1/contractSubaccountMappings", content=body, headers=headers)
+
+
+def test_a_well_behaved_ibt_client_passes(client: TestClient) -> None:
+    assert client.get(f"{IBT}/1/subaccounts", headers=VERSIONED).status_code == 200
+    assert (
+        _post(
+            client, sample("3.2.8-mappings-post-request.xml"), {**VERSIONED, "Content-Type": IBT_CONTENT_TYPE}
+        ).status_code
+        == 200
+    )
+    client.post(
+        "/_isosim/faults", json={"action": "error", "status": 503, "count": 1, "path": "/sms_oper_contract/*"}
+    )
+    assert client.get(f"{IBT}/1/subaccounts", headers=VERSIONED).status_code == 503
+    time.sleep(0.6)  # backs off before trying again
+    assert client.get(f"{IBT}/1/subaccounts", headers=VERSIONED).status_code == 200
+    rules = _report(client, identity="xyz-ibt", pack="isone-sandbox")
+    assert {k: rules[k]["status"] for k in ("IBT-1", "IBT-2", "IBT-3", "IBT-4")} == dict.fromkeys(
+        ("IBT-1", "IBT-2", "IBT-3", "IBT-4"), "pass"
+    )
+    assert rules["IBT-5"]["status"] == "not-exercised"  # nothing was refused
+    assert "OASIS-1" not in rules  # the sandbox pack serves no OASIS
+
+
+def test_a_misbehaving_ibt_client_fails_with_evidence(client: TestClient) -> None:
+    generic = {**as_customer(1), "Accept": "application/xml"}
+    assert client.get(f"{IBT}/1/subaccounts", headers=generic).status_code == 200
+    assert client.get(f"{IBT}/2/subaccounts", headers=VERSIONED).status_code == 403
+    broken = b"<contract_subaccount_mappings xmlns='http://xmlns.iso-ne.com/contract/customers'><x/></contract_subaccount_mappings>"
+    for _ in range(2):  # the same refused document, sent again
+        assert _post(client, broken, {**VERSIONED, "Content-Type": IBT_CONTENT_TYPE}).status_code == 400
+    client.post(
+        "/_isosim/faults", json={"action": "error", "status": 503, "count": 1, "path": "/sms_oper_contract/*"}
+    )
+    assert client.get(f"{IBT}/1/subaccounts", headers=VERSIONED).status_code == 503
+    assert client.get(f"{IBT}/1/subaccounts", headers=VERSIONED).status_code == 200  # at once
+    rules = _report(client, identity="xyz-ibt")
+    assert {k: rules[k]["status"] for k in ("IBT-1", "IBT-2", "IBT-3", "IBT-4", "IBT-5")} == dict.fromkeys(
+        ("IBT-1", "IBT-2", "IBT-3", "IBT-4", "IBT-5"), "fail"
+    )
+    assert "application/xml" in rules["IBT-2"]["evidence"][0]["message"]
+    assert [e["status"] for e in rules["IBT-3"]["evidence"]] == [403]
+    assert len(rules["IBT-5"]["evidence"]) == 1
+    journal = client.get("/_isosim/journal", params={"identity": "xyz-ibt"}).json()["entries"]
+    assert {e["entry"] for e in rules["IBT-1"]["evidence"]} <= {e["id"] for e in journal}
+
+
+def test_an_emarket_client_is_judged_by_emarkets_answers(client: TestClient) -> None:
+    client.put("/_isosim/clock", json={"frozen_at": BEFORE_CLOSE})
+    good = offers({"XYZ MILLBROOK CT": [hour(f"{DAY}T00:00:00-04:00", [(30, 57)])]})
+    bad = offers({"XYZ MILLBROOK CT": [hour(f"{DAY}T00:00:00-04:00", [(-200, 57)])]})
+    headers = {**XYZ, "Content-Type": "application/xml"}
+    assert client.post(f"{SANDBOX}/supplyoffer", content=good, headers=headers).status_code == 200
+    rules = _report(client, identity="xyz-ibt")
+    assert (rules["EMKT-1"]["status"], rules["EMKT-2"]["status"], rules["EMKT-3"]["status"]) == (
+        "pass",
+        "pass",
+        "not-exercised",
+    )
+    for _ in range(2):
+        assert client.post(f"{SANDBOX}/supplyoffer", content=bad, headers=headers).status_code == 200
+    rules = _report(client, identity="xyz-ibt")
+    assert rules["EMKT-2"]["status"] == "fail" and "E120" in rules["EMKT-2"]["evidence"][0]["message"]
+    assert rules["EMKT-3"]["status"] == "fail"
+
+
+def test_an_oasis_client_that_does_not_pace_itself_fails(fresh_app) -> None:  # type: ignore[no-untyped-def]
+    query = (
+        "/oasisapi/SingleZip?queryname=PRC_LMP&version=12&market_run_id=DAM&node=TH_NP15_GEN-APND"
+        "&startdatetime=20261110T08:00-0000&enddatetime=20261111T08:00-0000"
+    )
+    with make_client(fresh_app(clock_frozen_at=datetime(2026, 11, 18, 18, tzinfo=UTC))) as client:
+        host = {"Host": "oasis.caiso.com"}
+        assert client.get(query, headers=host).status_code == 200
+        assert client.get(query, headers=host).status_code == 429
+        assert client.get(query, headers=host).status_code == 429  # no pause after the 429
+        rules = _report(client, client="testclient", pack="caiso-production")
+        assert rules["OASIS-1"]["status"] == "fail" and len(rules["OASIS-1"]["evidence"]) == 2
+        assert rules["OASIS-2"]["status"] == "fail"
+
+
+def test_reports_in_html_and_junit(client: TestClient) -> None:
+    client.get(f"{IBT}/2/subaccounts", headers=VERSIONED)
+    page = client.get("/_isosim/conformance", params={"identity": "xyz-ibt", "format": "html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert (
+        "<!DOCTYPE html>" in page.text and "IBT-3" in page.text and "http" not in page.text.split("<body>")[0]
+    )
+    junit = etree.fromstring(
+        client.get("/_isosim/conformance", params={"identity": "xyz-ibt", "format": "junit"}).content
+    )
+    assert junit.tag == "testsuite"
+    cases = {case.get("name").split()[0]: case for case in junit.iter("testcase")}
+    assert cases["IBT-3"].find("failure") is not None
+    assert cases["IBT-5"].find("skipped") is not None
+    assert int(junit.get("failures")) == sum(1 for c in cases.values() if c.find("failure") is not None)
+
+
+def test_a_report_needs_a_caller(client: TestClient) -> None:
+    assert client.get("/_isosim/conformance").status_code == 422
+    assert client.get("/_isosim/conformance", params={"identity": "x", "format": "pdf"}).status_code == 422
