@@ -16,6 +16,26 @@ from isosim.core.settings import Settings
 from isosim.services import SERVICES, STATE_MODELS
 
 __all__ = ["STATE_MODELS", "create_app"]
+SWAGGER = "/_isosim/static/swagger-ui"
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """The OpenAPI page at /docs with Swagger UI's files served by isosim (swagger-ui-bundle)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(SWAGGER, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="isosim control API",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,8 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="isosim",
         summary="Local simulator of ISO New England and CAISO market-participant web services",
         version="0.1.0",
+        docs_url=None,  # served below from local files: offline and air-gapped CI have no CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime
+    _offline_docs(app)
 
     @app.exception_handler(404)
     async def _no_service(request: Request, exc: Exception) -> Response:
