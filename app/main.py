@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
@@ -17,6 +18,7 @@ from isosim.services import SERVICES, STATE_MODELS
 
 __all__ = ["STATE_MODELS", "create_app"]
 SWAGGER = "/_isosim/static/swagger-ui"
+UI = Path(__file__).resolve().parent / "control" / "ui"
 
 
 def _offline_docs(app: FastAPI) -> None:
@@ -26,6 +28,8 @@ def _offline_docs(app: FastAPI) -> None:
     from swagger_ui_bundle import swagger_ui_path
 
     app.mount(SWAGGER, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    # The dashboard: static files over the control API, no build step (app/control/ui).
+    app.mount("/_isosim/ui", StaticFiles(directory=UI, html=True), name="ui")
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
 from isosim.control.guard import guard
-from isosim.core import clock, database, http
+from isosim.core import bounded, clock, database, http
 from isosim.core.faults import FaultSpec
 from isosim.core.journal import Filter
 from isosim.core.runtime import Runtime
@@ -96,6 +96,40 @@ def conformance(
     if format == "junit":
         return Response(report.junit(found), media_type="application/xml")
     return JSONResponse(found)
+
+
+@router.get("/prices", summary="A market node's day-ahead LMPs for a day (the dashboard's chart)")
+def prices(
+    request: Request,
+    pack: str | None = None,
+    location: int = Query(4000, ge=1, le=10**7, description="an ISO-NE location id (default: the hub)"),
+    day: date | None = Query(None, description="default: today on the simulated clock (Eastern)"),
+) -> dict[str, object]:
+    """From the first served pack (or `pack`) with an ISO-NE market: the numbers its feeds publish."""
+    from isosim.isone.eastern import local_date
+    from isosim.isone.market import prices as lmps
+    from isosim.isone.market.registry import registry
+
+    runtime = _runtime(request)
+    for name in _pack_names(runtime, pack):
+        with database.read(runtime.engine) as conn:
+            market = registry(conn, runtime.ensure_realm(runtime.packs[name], None))
+        where = market.location(location) if market is not None else None
+        if market is None or where is None:
+            continue
+        wanted = day or local_date(runtime.clock.now())
+        if not bounded.day_in_range(wanted):
+            raise HTTPException(422, f"day {wanted} is outside the years the markets cover")
+        hours = lmps.hours_of(wanted)
+        found = lmps.day_ahead(market, hours, [where]) if where.priced else []
+        return {
+            "pack": name,
+            "location": location,
+            "name": where.name,
+            "day": wanted.isoformat(),
+            "hours": [{"begin": lmp.begin.isoformat(), "lmp": lmp.total} for lmp in found],
+        }
+    return {"pack": pack, "location": location, "name": None, "day": None, "hours": []}
 
 
 @router.get("/metrics", summary="Prometheus metrics of this process (text exposition format)")
