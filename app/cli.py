@@ -154,6 +154,11 @@ def conformance_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def conformance_run(args: argparse.Namespace) -> int:
+    print(json.dumps(_run(lambda: _client(args).scenario(args.scenario), "conformance run")))
+    return 0
+
+
 def sign(args: argparse.Namespace) -> int:
     """Sign a SOAP message as a pack user's CAISO client would (test keys shipped in the pack)."""
     from datetime import UTC, datetime
@@ -302,6 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
     report_parser.add_argument("--format", choices=("json", "html", "junit"), default="json")
     report_parser.add_argument("-o", "--output", help="write the report here (default: standard output)")
     report_parser.set_defaults(handler=conformance_report)
+    run_parser = conformance_commands.add_parser(
+        "run",
+        help="set a scenario up on a running server (GET /_isosim/conformance/scenarios lists them)",
+        description="Set up what conformance rules need to be exercised: an outage, a closed window, ...",
+    )
+    _client_flags(run_parser)
+    run_parser.add_argument("scenario", help="e.g. ibt-outage, emarket-window-closed, caiso-maintenance")
+    run_parser.set_defaults(handler=conformance_run)
     return parser
 
 

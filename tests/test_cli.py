@@ -61,6 +61,7 @@ def test_a_server_that_cannot_be_reached_is_a_clear_error() -> None:
         ["snapshot", "import"],
         ["sign"],
         ["conformance", "report"],
+        ["conformance", "run"],
     ],
 )
 def test_every_command_explains_itself(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,3 +117,10 @@ def test_conformance_report_writes_html_and_junit(live_servers: list[str], tmp_p
     assert b"<testsuite" in junit.read_bytes()
     with pytest.raises(SystemExit, match="--identity or --client"):
         main(["conformance", "report", "--url", base])
+    assert main(["conformance", "run", "ibt-outage", "--url", base, "--tenant", "cli"]) == 0
+    assert (
+        httpx.get(
+            f"{base}{IBT}/1/subaccounts", headers={**as_customer(1), "X-Isosim-Tenant": "cli"}
+        ).status_code
+        == 503
+    )

@@ -115,6 +115,15 @@ def _finding(entry: Entry, rule: str) -> tuple[bool, str] | None:
     return next(((passed, message) for r, passed, message in entry.findings if r == rule), None)
 
 
+def _noted(entries: Sequence[Entry], rule: str) -> Verdict:
+    """A rule the service judges while answering: its findings are the verdict."""
+    return _each(
+        entries,
+        lambda e: _finding(e, rule) is not None,
+        lambda e: None if (f := _finding(e, rule)) is None or f[0] else f[1],
+    )
+
+
 # --- the rules ---------------------------------------------------------------------------------------
 
 
@@ -201,11 +210,7 @@ RULES: tuple[Rule, ...] = (
         "isone.emarket",
         "Submissions pass eMarket's rules and windows",
         "Energy Market Offer Flexibility (seed 003): offer limits and the bidding timeline",
-        lambda entries, _: _each(
-            entries,
-            lambda e: _finding(e, "EMKT-2") is not None,
-            lambda e: None if (f := _finding(e, "EMKT-2")) is None or f[0] else f"eMarket answered {f[1]}",
-        ),
+        lambda entries, _: _noted(entries, "EMKT-2"),
     ),
     Rule(
         "EMKT-3",
@@ -215,6 +220,20 @@ RULES: tuple[Rule, ...] = (
         lambda entries, _: _not_resent(
             entries, lambda e: e.status == 400 or ((f := _finding(e, "EMKT-2")) is not None and not f[0])
         ),
+    ),
+    Rule(
+        "B2B-1",
+        "caiso.soap",
+        "Messages are signed (RSA-SHA1) over the Body, CAISOWSHeader and attachment headers",
+        "CAISO Interface Specification for B2B web services (WS-Security; seed 004)",
+        lambda entries, _: _noted(entries, "B2B-1"),
+    ),
+    Rule(
+        "B2B-2",
+        "caiso.soap",
+        "CAISOWSHeader names the caller's certificate and is within its validity window",
+        "CAISO Interface Specification for B2B web services (CAISOWSHeader; seed 004)",
+        lambda entries, _: _noted(entries, "B2B-2"),
     ),
     Rule(
         "OASIS-1",

@@ -145,6 +145,12 @@ class Control:
 
     # --- conformance ------------------------------------------------------------------------------
 
+    def scenario(self, name: str) -> dict[str, Any]:
+        """Set a conformance scenario up (for this client's tenant, if it has one)."""
+        return self.call(
+            "POST", f"/conformance/scenarios/{urllib.parse.quote(name, safe='')}", query=self._scope()
+        )
+
     def conformance(
         self,
         identity: str | None = None,

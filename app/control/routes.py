@@ -98,6 +98,32 @@ def conformance(
     return JSONResponse(found)
 
 
+@router.get("/conformance/scenarios", summary="The scenarios that set up what conformance rules need")
+def scenarios() -> list[dict[str, object]]:
+    from isosim.conformance.scenarios import SCENARIOS
+
+    return [
+        {"name": s.name, "description": s.description, "exercises": list(s.exercises)}
+        for s in SCENARIOS.values()
+    ]
+
+
+@router.post("/conformance/scenarios/{name}", summary="Set a scenario up (for one tenant, or the base state)")
+def run_scenario(
+    request: Request, name: str, tenant: str | None = Query(None), tenant_header: str | None = TenantHeader
+) -> dict[str, object]:
+    from isosim.conformance.scenarios import SCENARIOS
+
+    found = SCENARIOS.get(name)
+    if found is None:
+        raise HTTPException(404, f"no scenario {name!r}; see GET /_isosim/conformance/scenarios")
+    chosen = _tenant(tenant, tenant_header)
+    try:
+        return {"scenario": name, "tenant": chosen, **found.apply(_runtime(request), chosen)}
+    except ValueError as error:  # too many fault rules, a clock out of range
+        raise HTTPException(422, str(error)) from None
+
+
 @router.get("/prices", summary="A market node's day-ahead LMPs for a day (the dashboard's chart)")
 def prices(
     request: Request,

@@ -124,3 +124,51 @@ def test_reports_in_html_and_junit(client: TestClient) -> None:
 def test_a_report_needs_a_caller(client: TestClient) -> None:
     assert client.get("/_isosim/conformance").status_code == 422
     assert client.get("/_isosim/conformance", params={"identity": "x", "format": "pdf"}).status_code == 422
+
+
+def test_a_caiso_b2b_client_is_judged_on_its_signatures_and_headers(client: TestClient) -> None:
+    from tests.caiso.soap.conftest import BID_RESULTS, MARKET_AWARDS, NOW, SANDBOX, cert, envelope
+
+    client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()})
+    url = "/env/caiso-production/sst/cmri/RetrieveMarketAwards_CMRIv4_AP"
+    headers = {"Content-Type": "text/xml", **cert()}
+    assert client.post(url, content=envelope(MARKET_AWARDS), headers=headers).status_code == 200
+    rules = _report(client, identity="sc-alpha-systems", pack="caiso-production")
+    assert (rules["B2B-1"]["status"], rules["B2B-2"]["status"]) == ("pass", "pass")
+    # the lenient Sandbox serves an unsigned message, but CAISO asks for a signature
+    unsigned = envelope(BID_RESULTS, pack="caiso-sandbox", signer=None)
+    assert client.post(SANDBOX, content=unsigned, headers=headers).status_code == 200
+    rules = _report(client, identity="sc-alpha-systems", pack="caiso-sandbox")
+    assert rules["B2B-1"]["status"] == "fail" and "signature" in rules["B2B-1"]["evidence"][0]["message"]
+    assert rules["B2B-2"]["status"] == "pass"
+
+
+def test_scenarios_set_up_what_the_rules_need_for_one_tenant(client: TestClient) -> None:
+    listed = {s["name"]: s for s in client.get("/_isosim/conformance/scenarios").json()}
+    assert {"ibt-outage", "emarket-window-closed", "caiso-maintenance"} <= set(listed)
+    demo = {**VERSIONED, "X-Isosim-Tenant": "demo"}
+    assert client.post("/_isosim/conformance/scenarios/ibt-outage?tenant=demo").status_code == 200
+    assert [client.get(f"{IBT}/1/subaccounts", headers=demo).status_code for _ in range(3)] == [503, 503, 200]
+    assert client.get(f"{IBT}/1/subaccounts", headers=VERSIONED).status_code == 200  # others undisturbed
+    # eMarket's day-ahead window, closed at 11:00 Eastern on the tenant's clock
+    client.put("/_isosim/clock", json={"frozen_at": "2026-03-10T13:00:00Z"})
+    assert (
+        client.post(
+            "/_isosim/conformance/scenarios/emarket-window-closed", headers={"X-Isosim-Tenant": "demo"}
+        ).json()["clock"]
+        == "2026-03-10T15:00:00+00:00"
+    )
+    body = offers({"XYZ MILLBROOK CT": [hour(f"{DAY}T00:00:00-04:00", [(30, 57)])]})
+    answer = client.post(
+        f"{SANDBOX}/supplyoffer",
+        content=body,
+        headers={**XYZ, "Content-Type": "application/xml", "X-Isosim-Tenant": "demo"},
+    )
+    assert 'status="REJECTED"' in answer.text and "E110" in answer.text
+    # MAP Stage's maintenance, 17:00 Pacific
+    assert client.post("/_isosim/conformance/scenarios/caiso-maintenance?tenant=map").status_code == 200
+    closed = client.get(
+        "/env/caiso-mapstage/oasisapi/SingleZip?queryname=PRC_LMP", headers={"X-Isosim-Tenant": "map"}
+    )
+    assert closed.status_code == 503 and "Retry-After" in closed.headers
+    assert client.post("/_isosim/conformance/scenarios/nothing").status_code == 404

@@ -24,7 +24,7 @@ from isosim.caiso import catalogue
 from isosim.caiso.soap import attachments, security
 from isosim.caiso.soap import envelope as soap
 from isosim.core import http
-from isosim.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY, PIPELINE_KEY
+from isosim.core.pipeline import BASE_KEY, IDENTITY_KEY, PACK_KEY, PIPELINE_KEY, note
 from isosim.core.runtime import Runtime
 from isosim.core.services import Service
 
@@ -155,7 +155,7 @@ class CaisoSoapService:
 
             def answer() -> Response:
                 if route.endpoint.variant != "operation":  # ADS is secured by TLS alone
-                    security.check(message, user, pack, now)
+                    security.check(message, user, pack, now, lambda *found: note(request.scope, *found))
                 return handler(self.runtime, request, message, endpoint, user, now)
 
             return await run_in_threadpool(answer)
