@@ -30,6 +30,7 @@ class Verdict:
 @dataclass(frozen=True)
 class Context:
     rate_limit_seconds: float | None  # the pack's OASIS limit (None: none)
+    ads_poll_seconds: float = 30.0  # the pack's expected ADS polling interval
 
 
 Check = Callable[[Sequence[Entry], Context], Verdict]
@@ -113,6 +114,25 @@ def _not_resent(entries: Sequence[Entry], rejected: Callable[[Entry], bool]) -> 
 
 def _finding(entry: Entry, rule: str) -> tuple[bool, str] | None:
     return next(((passed, message) for r, passed, message in entry.findings if r == rule), None)
+
+
+def _ads_polling(entries: Sequence[Entry], context: Context) -> Verdict:
+    """Polls for new batches come at a steady pace: no gap under half the pack's interval (hammering)
+    or over twice it (a stalled client misses instructions)."""
+    polls = [e for e in entries if e.operation == "getDispatchBatchesSinceUID"]
+    if len(polls) < 3:
+        return Verdict(NOT_EXERCISED)
+    every = context.ads_poll_seconds
+    failures = [
+        evidence(
+            later, f"{later.real_time - earlier.real_time:.1f} s after the previous poll (every {every:g} s)"
+        )
+        for earlier, later in pairwise(polls)
+        if not 0.5 * every <= later.real_time - earlier.real_time <= 2 * every
+    ]
+    return (
+        Verdict(FAIL, failures) if failures else Verdict(PASS, [evidence(polls[-1], f"{len(polls)} polls")])
+    )
 
 
 def _noted(entries: Sequence[Entry], rule: str) -> Verdict:
@@ -234,6 +254,27 @@ RULES: tuple[Rule, ...] = (
         "CAISOWSHeader names the caller's certificate and is within its validity window",
         "CAISO Interface Specification for B2B web services (CAISOWSHeader; seed 004)",
         lambda entries, _: _noted(entries, "B2B-2"),
+    ),
+    Rule(
+        "ADS-1",
+        "caiso.soap",
+        "ADS is polled at a steady interval (the pack's ads_poll_seconds)",
+        "CAISO ADS interface specification (getDispatchBatchesSinceUID polling; seed 004)",
+        _ads_polling,
+    ),
+    Rule(
+        "ADS-2",
+        "caiso.soap",
+        "Each dispatch batch is validated before its interval ends",
+        "CAISO ADS interface specification (validateDispatchBatch; seed 004)",
+        lambda entries, _: _noted(entries, "ADS-2"),
+    ),
+    Rule(
+        "ADS-3",
+        "caiso.soap",
+        "Instructions are answered before their batch expires",
+        "CAISO ADS interface specification (accept/decline/partialAcceptInstruction; seed 004)",
+        lambda entries, _: _noted(entries, "ADS-3"),
     ),
     Rule(
         "OASIS-1",

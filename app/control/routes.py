@@ -88,8 +88,11 @@ def conformance(
         if (client is None or e.client == client) and (since is None or e.time >= clock.utc(since))
     ]
     served = {s.name for s in SERVICES for name in names if s.served(runtime.packs[name])}
-    limits = [runtime.packs[name].manifest.settings.rate_limit_seconds for name in names]
-    context = rules.Context(next((limit for limit in limits if limit), None))
+    behaviours = [runtime.packs[name].manifest.settings for name in names]
+    context = rules.Context(
+        next((b.rate_limit_seconds for b in behaviours if b.rate_limit_seconds), None),
+        behaviours[0].ads_poll_seconds if len(behaviours) == 1 else 30.0,
+    )
     found = report.document(identity, client, pack, tenant, rules.evaluate(entries, context, served))
     if format == "html":
         return Response(report.html(found), media_type="text/html; charset=utf-8")

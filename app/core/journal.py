@@ -34,6 +34,7 @@ class Entry:
     # pause in real time), the caller's address, the media types it named, a digest of its body, and
     # findings services noted while answering: (rule id, passed, message).
     service: str = ""
+    operation: str | None = None  # where the service names one (SOAP operations)
     real_time: float = 0.0
     client: str | None = None
     content_type: str | None = None

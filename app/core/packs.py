@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 MANIFEST = "pack.toml"
 
@@ -94,6 +94,8 @@ class Behaviour(PackModel):
     retention_days: int | None = None
     # Security checks on SOAP headers and signatures: "strict" (as CAISO), "lenient", or "off".
     security: Literal["strict", "lenient", "off"] = "lenient"
+    # The ADS polling interval a client is expected to keep, in seconds (conformance rule ADS-1).
+    ads_poll_seconds: float = Field(30.0, gt=0, le=3600)
 
 
 class Manifest(PackModel):

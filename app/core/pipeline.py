@@ -270,6 +270,7 @@ class Pipeline:
         name an operation. True if a fault answered (the service must stop); False to go on, after
         any injected latency."""
         scope[OPERATION_KEY] = operation
+        scope[NOTES_KEY]["operation"] = operation  # the notes are shared with the pipeline's scope
         found = scope.get(IDENTITY_KEY)
         if not self.runtime.faults.any():
             return False
@@ -319,10 +320,11 @@ class Pipeline:
         status = 0 if firing and firing.fault.spec.action == "drop" else recorder.status
         elapsed = time.perf_counter() - started
         mounted = self._mounted(scope["path"])
+        operation = scope.get(NOTES_KEY, {}).get("operation") or scope.get(OPERATION_KEY)
         if self.runtime.metrics is not None:
             self.runtime.metrics.observe(
                 mounted.service.name if mounted else "",
-                scope.get(OPERATION_KEY),
+                operation,
                 status,
                 pack.name if pack else "",
                 scope.get(TENANT_KEY),
@@ -343,6 +345,7 @@ class Pipeline:
             request_body=journal.body(recorder.request_body),
             response_body=journal.body(recorder.response_body),
             service=mounted.service.name if mounted else "",
+            operation=operation,
             real_time=time.time(),
             client=scope["client"][0] if scope.get("client") else None,
             content_type=_header(scope, b"content-type"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
@@ -172,3 +174,35 @@ def test_scenarios_set_up_what_the_rules_need_for_one_tenant(client: TestClient)
     )
     assert closed.status_code == 503 and "Retry-After" in closed.headers
     assert client.post("/_isosim/conformance/scenarios/nothing").status_code == 404
+
+
+def test_an_ads_client_is_judged_on_validation_answers_and_polling(live_servers: list[str]) -> None:
+    from zeep.exceptions import Fault
+
+    from tests.caiso.ads.test_dispatch_cycle import NOW, client, instructed, unpack
+
+    base = live_servers[0]
+    assert httpx.put(f"{base}/_isosim/clock", json={"frozen_at": NOW}).is_success
+    service = client(base).service
+    uids = service.getDispatchBatchesSinceUID("-1")
+
+    def report() -> dict[str, dict]:
+        found = httpx.get(f"{base}/_isosim/conformance", params={"identity": "sc-alpha-bidder"}).json()
+        return {rule["id"]: rule for rule in found["rules"]}
+
+    assert report()["ADS-1"]["status"] == "not-exercised"  # one poll
+    assert service.validateDispatchBatch(uids[-1]) is True  # the current interval's
+    resource = instructed(unpack(service.getDispatchBatch(uids[-1])))[0]
+    assert service.acceptInstruction(uids[-1], resource) is True
+    rules = report()
+    assert (rules["ADS-2"]["status"], rules["ADS-3"]["status"]) == ("pass", "pass")
+    assert service.validateDispatchBatch(uids[0]) is True  # an hour old: validated too late
+    late = instructed(unpack(service.getDispatchBatch(uids[0])))[0]
+    with pytest.raises(Fault, match="expired"):
+        service.acceptInstruction(uids[0], late)
+    for _ in range(2):
+        service.getDispatchBatchesSinceUID(uids[-1])  # polled again at once: hammering
+    rules = report()
+    assert rules["ADS-2"]["status"] == "fail" and uids[0] in rules["ADS-2"]["evidence"][0]["message"]
+    assert rules["ADS-3"]["status"] == "fail" and "expired" in rules["ADS-3"]["evidence"][0]["message"]
+    assert rules["ADS-1"]["status"] == "fail" and len(rules["ADS-1"]["evidence"]) == 2

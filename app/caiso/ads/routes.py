@@ -18,8 +18,9 @@ from isosim.caiso.market.registry import registry
 from isosim.caiso.soap import routes as soap_routes
 from isosim.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault
 from isosim.core import database
+from isosim.core.clock import naive_utc
 from isosim.core.packs import User
-from isosim.core.pipeline import PACK_KEY, realm_of
+from isosim.core.pipeline import PACK_KEY, note, realm_of
 from isosim.core.runtime import Runtime
 from isosim.core.services import Service, section
 
@@ -78,10 +79,21 @@ def handle(
             return _reply(
                 operation, str(models.STATUS_VALIDATED if found.validated_at else models.STATUS_SENT)
             )
+        in_time = naive_utc(now) < found.start + models.INTERVAL
         if operation == "validateDispatchBatch":
+            late = "" if in_time else " after its interval ended"
+            note(request.scope, "ADS-2", in_time, f"batch {found.uid} validated{late}")
             models.validate(conn, realm, found, now)
             return _reply(operation, "true")
         resource = codec.argument(call, "resourceId") or ""
+        if operation in ("acceptInstruction", "declineInstruction", "partialAcceptInstruction"):
+            late = "" if in_time else " after its batch expired"
+            note(
+                request.scope,
+                "ADS-3",
+                in_time,
+                f"instruction of batch {found.uid} for {resource} answered{late}",
+            )
         if operation == "acceptInstruction":
             models.respond(conn, realm, fleet, found, resource, "ACCEPT", user.name, now)
         elif operation == "declineInstruction":
