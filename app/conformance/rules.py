@@ -256,6 +256,13 @@ RULES: tuple[Rule, ...] = (
         lambda entries, _: _noted(entries, "B2B-2"),
     ),
     Rule(
+        "B2B-3",
+        "caiso.soap",
+        "Attached documents are framed as CAISO's (ISOAttachment, or SwA/MTOM with attachmentHash)",
+        "CAISO Interface Specification for B2B web services (attachments; seed 004)",
+        lambda entries, _: _noted(entries, "B2B-3"),
+    ),
+    Rule(
         "ADS-1",
         "caiso.soap",
         "ADS is polled at a steady interval (the pack's ads_poll_seconds)",

@@ -206,3 +206,18 @@ def test_an_ads_client_is_judged_on_validation_answers_and_polling(live_servers:
     assert rules["ADS-2"]["status"] == "fail" and uids[0] in rules["ADS-2"]["evidence"][0]["message"]
     assert rules["ADS-3"]["status"] == "fail" and "expired" in rules["ADS-3"]["evidence"][0]["message"]
     assert rules["ADS-1"]["status"] == "fail" and len(rules["ADS-1"]["evidence"]) == 2
+
+
+def test_b2b_attachments_are_judged_on_their_framing(client: TestClient) -> None:
+    from tests.caiso.soap.conftest import MARKET_AWARDS, NOW, cert, doc_attach, envelope
+
+    client.put("/_isosim/clock", json={"frozen_at": NOW.isoformat()})
+    submit = "/env/caiso-production/sst/sibr/SubmitRawBidSet_SIBRv4_DocAttach_AP"
+    headers = {"Content-Type": "text/xml", **cert()}
+    # readable (the wrong document, refused later for that): framed as CAISO's
+    client.post(submit, content=envelope(doc_attach(MARKET_AWARDS)), headers=headers)
+    assert _report(client, identity="sc-alpha-systems")["B2B-3"]["status"] == "pass"
+    broken = '<ISOAttachment xmlns="http://www.caiso.com/soa/2006-10-26/ISOAttachment.xsd"><AttachmentValue>%%%</AttachmentValue></ISOAttachment>'
+    assert client.post(submit, content=envelope(broken), headers=headers).status_code == 500
+    rule = _report(client, identity="sc-alpha-systems")["B2B-3"]
+    assert rule["status"] == "fail" and "base64" in rule["evidence"][0]["message"]

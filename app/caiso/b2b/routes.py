@@ -6,6 +6,7 @@ document comes in, how it is framed, and what goes back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import uuid4
 
@@ -24,7 +25,7 @@ from isosim.caiso.soap import routes as soap_routes
 from isosim.caiso.soap.envelope import MEDIA_TYPE, Envelope, SoapFault, standard_output
 from isosim.core import database
 from isosim.core.packs import User
-from isosim.core.pipeline import PACK_KEY, realm_of
+from isosim.core.pipeline import PACK_KEY, note, realm_of
 from isosim.core.runtime import Runtime
 from isosim.core.services import Service, section
 
@@ -59,18 +60,28 @@ def _incoming(
     multipart = getattr(request.state, "multipart", None)
     if plan.attached_input:
         if plan.doc_attach:
-            return attachments.iso_attachment(message, limit)
-        return attachments.attached(message, multipart, limit, strict)
+            return _framed(request, lambda: attachments.iso_attachment(message, limit))
+        return _framed(request, lambda: attachments.attached(message, multipart, limit, strict))
     if (
         plan.operation.kind == "action"
         and not plan.doc_attach
         and message.payload is None
         and multipart is not None
-    ):
-        return attachments.attached(
-            message, multipart, limit, strict
-        )  # CAISO's client attaches "submit" actions
+    ):  # CAISO's client attaches "submit" actions
+        return _framed(request, lambda: attachments.attached(message, multipart, limit, strict))
     return _inline(message, plan)
+
+
+def _framed(request: Request, read: Callable[[], etree._Element]) -> etree._Element:
+    """An attached document read as CAISO frames it (DocAttach, SwA or MTOM with its attachmentHash);
+    whether it was is a conformance finding (B2B-3)."""
+    try:
+        found = read()
+    except SoapFault as fault:
+        note(request.scope, "B2B-3", False, fault.message)
+        raise
+    note(request.scope, "B2B-3", True, "attachment framed as CAISO's")
+    return found
 
 
 def _window(query: models.Query, plan: schemas.Plan) -> None:
