@@ -135,6 +135,27 @@ def _ads_polling(entries: Sequence[Entry], context: Context) -> Verdict:
     )
 
 
+def _status_queried(entries: Sequence[Entry], _: Context) -> Verdict:
+    """Every accepted submission to an application that has a status query is followed by one."""
+    from isosim.caiso.b2b.routes import status_applications
+
+    queried = status_applications()
+    calls = [(e, f[1].split(" ", 1)) for e in entries if (f := _finding(e, "b2b-call")) is not None]
+    submits = [
+        (e, app) for e, (kind, app) in calls if kind == "submit" and app in queried and e.status == 200
+    ]
+    if not submits:
+        return Verdict(NOT_EXERCISED)
+    failures = [
+        evidence(entry, f"no {app} status query after this submission")
+        for entry, app in submits
+        if not any(
+            later.id > entry.id and kind == "status" and other == app for later, (kind, other) in calls
+        )
+    ]
+    return Verdict(FAIL, failures) if failures else Verdict(PASS)
+
+
 def _noted(entries: Sequence[Entry], rule: str) -> Verdict:
     """A rule the service judges while answering: its findings are the verdict."""
     return _each(
@@ -261,6 +282,13 @@ RULES: tuple[Rule, ...] = (
         "Attached documents are framed as CAISO's (ISOAttachment, or SwA/MTOM with attachmentHash)",
         "CAISO Interface Specification for B2B web services (attachments; seed 004)",
         lambda entries, _: _noted(entries, "B2B-3"),
+    ),
+    Rule(
+        "B2B-4",
+        "caiso.soap",
+        "Submissions are followed by their status query (where the application has one)",
+        "CAISO B2B interface specification (batch validation status; DRRS, MF, STLMT)",
+        _status_queried,
     ),
     Rule(
         "ADS-1",

@@ -221,3 +221,16 @@ def test_b2b_attachments_are_judged_on_their_framing(client: TestClient) -> None
     assert client.post(submit, content=envelope(broken), headers=headers).status_code == 500
     rule = _report(client, identity="sc-alpha-systems")["B2B-3"]
     assert rule["status"] == "fail" and "base64" in rule["evidence"][0]["message"]
+
+
+def test_b2b_submissions_are_followed_by_their_status_query(soap: TestClient) -> None:
+    from isosim.caiso.b2b import spec
+    from tests.caiso.b2b.conftest import sample_record
+    from tests.caiso.b2b.test_actions_and_status import status, submit
+
+    transaction = submit(soap, "SubmitGeneratorRDT_MFRDv4_AP", [sample_record(spec.dataset("GeneratorRDT"))])
+    caller = soap.get("/_isosim/journal", params={"limit": 1}).json()["entries"][0]["identity"]
+    rule = _report(soap, identity=caller, pack="caiso-production")["B2B-4"]
+    assert rule["status"] == "fail" and "no MF status query" in rule["evidence"][0]["message"]
+    status(soap, "RetrieveRDTSubmissionStatus_MFRD_AP", transaction)
+    assert _report(soap, identity=caller, pack="caiso-production")["B2B-4"]["status"] == "pass"

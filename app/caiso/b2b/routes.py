@@ -72,6 +72,11 @@ def _incoming(
     return _inline(message, plan)
 
 
+def status_applications() -> set[str]:
+    """The applications whose submissions have a status query (datasets.toml's `kind = "status"`)."""
+    return {key.split(".", 1)[0] for key, body in spec._data()[1].items() if body.get("kind") == "status"}
+
+
 def _framed(request: Request, read: Callable[[], etree._Element]) -> etree._Element:
     """An attached document read as CAISO frames it (DocAttach, SwA or MTOM with its attachmentHash);
     whether it was is a conformance finding (B2B-3)."""
@@ -135,6 +140,8 @@ def handle(
 ) -> Response:
     pack = request.scope[PACK_KEY]
     plan = schemas.plan(endpoint)
+    # For conformance (B2B-4): what kind of call this was, and of which application.
+    note(request.scope, "b2b-call", True, f"{plan.operation.kind} {endpoint.app}")
     strict = pack.manifest.settings.security == "strict"
     root = _incoming(request, plan, message, strict, runtime.settings.max_body_bytes)
     codec.check(root, plan.incoming)
