@@ -30,7 +30,7 @@ from isosim.isone.emarket.tables import (
     schedule_hour,
     unit_day,
 )
-from isosim.isone.market import fleet, prices
+from isosim.isone.market import fleet, prices, system
 from isosim.isone.market.registry import Registry
 
 MAX_SEGMENTS = 10  # per offer or bid hour (ISO-NE's published offers carry at most 10)
@@ -175,10 +175,12 @@ def _pairs(text: str | None) -> list[tuple[float, float]] | None:
         return None
 
 
+@system.per_day  # indexed once per day, not once per unit and request
 def _standing_offers(registry: Registry, day: date) -> dict[tuple[int, datetime], fleet.Offer]:
     return {(o.generator.asset, o.begin): o for o in fleet.day_ahead_offers(registry, day)}
 
 
+@system.per_day
 def _standing_bids(registry: Registry, day: date) -> dict[tuple[int, datetime], fleet.Bid]:
     return {(b.asset, b.begin): b for b in fleet.ard_bids(registry, day)}
 
